@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side tests of scripts/vm-run (they boot VMs, so they cannot run inside
+# one): the guest command's exit status comes back, and a run whose kernel
+# log has a real splat fails even when the command itself succeeded.
+
+. "$(dirname "$0")/../lib.sh"
+. "$CLUSTERLB_TOP/scripts/lib.sh"
+
+mapfile -t kernels < <(clb_kernels)
+ktap_header
+ktap_plan $((3 * ${#kernels[@]}))
+
+for k in "${kernels[@]}"; do
+	start=$SECONDS
+	"$CLUSTERLB_TOP/scripts/vm-run" -k "$k" -- true >/dev/null 2>&1
+	rc=$?
+	echo "# $k: boot, run and power-off took $((SECONDS - start)) s"
+	[ $rc = 0 ] && ktap_ok "$k: a clean run succeeds" || ktap_fail "$k: a clean run succeeds (rc=$rc)"
+
+	"$CLUSTERLB_TOP/scripts/vm-run" -k "$k" -- sh -c 'exit 7' >/dev/null 2>&1
+	rc=$?
+	[ $rc = 7 ] && ktap_ok "$k: the command's exit status comes back" ||
+		ktap_fail "$k: the command's exit status comes back (rc=$rc)"
+
+	out=$("$CLUSTERLB_TOP/scripts/vm-run" -k "$k" -- \
+		sh -c 'insmod "$CLUSTERLB_TESTMOD_DIR/clusterlb_splat.ko"' 2>&1)
+	rc=$?
+	if [ $rc = 125 ] && grep -q 'WARNING:.*clusterlb_splat' <<<"$out"; then
+		ktap_ok "$k: a kernel WARNING fails the run"
+	else
+		printf '%s\n' "$out" | tail -n 5 | sed 's/^/#   /'
+		ktap_fail "$k: a kernel WARNING fails the run (rc=$rc)"
+	fi
+done
+
+ktap_finish

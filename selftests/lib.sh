@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared by the clusterlb selftests (run as root inside the test VM, see
+# Documentation/testing.md). KTAP output comes from the kernel's own
+# kselftest/ktap_helpers.sh; this file adds what our tests share:
+#
+#   ktap_header / ktap_plan N / ktap_ok DESC / ktap_fail DESC
+#   ktap_skip DESC REASON       one result line each
+#   check DESC CMD...           ok if CMD succeeds (its output is shown on failure)
+#   check_fail DESC CMD...      ok if CMD fails
+#   busywait TIMEOUT_MS CMD...  poll CMD (every 50 ms) until it succeeds
+#   require_cmd CMD...          skip the whole program if a tool is missing
+#   defer CMD...                run CMD at exit, last deferred first
+#   ktap_finish                 totals, and the kselftest exit code
+#   sim ARGS...                 scripts/cluster-sim
+# shellcheck shell=bash
+
+SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CLUSTERLB_TOP=${CLUSTERLB_TOP:-$(cd "$SELFTESTS_DIR/.." && pwd)}
+CLUSTERLB_CACHE=${CLUSTERLB_CACHE:-/var/cache/clusterlb}
+KSFT_DIR=$CLUSTERLB_CACHE/linux-source/tools/testing/selftests
+
+if [ ! -e "$KSFT_DIR/kselftest/ktap_helpers.sh" ]; then
+	echo "1..0 # SKIP kselftest helpers missing: run scripts/install-deps"
+	exit 4
+fi
+# shellcheck source=/dev/null
+. "$KSFT_DIR/kselftest/ktap_helpers.sh"
+
+ktap_header() { ktap_print_header; }
+ktap_plan() { ktap_set_plan "$1"; }
+ktap_ok() { ktap_test_pass "$1"; }
+ktap_fail() { ktap_test_fail "$1"; }
+ktap_skip() { ktap_test_skip "$1 ($2)"; }
+ktap_finish() { ktap_finished; }
+
+# Run CMD, keep its output for the log if it fails.
+_run() {
+	local out rc
+	out=$("$@" 2>&1)
+	rc=$?
+	_last_out=$out
+	return $rc
+}
+
+_show_last() {
+	[ -n "${_last_out:-}" ] && printf '%s\n' "$_last_out" | head -n 20 | sed 's/^/#   /'
+}
+
+check() {
+	local desc=$1
+	shift
+	if _run "$@"; then
+		ktap_ok "$desc"
+	else
+		echo "# FAILED: $*"
+		_show_last
+		ktap_fail "$desc"
+	fi
+}
+
+check_fail() {
+	local desc=$1
+	shift
+	if _run "$@"; then
+		echo "# unexpectedly succeeded: $*"
+		_show_last
+		ktap_fail "$desc"
+	else
+		ktap_ok "$desc"
+	fi
+}
+
+busywait() {
+	local timeout_ms=$1 start now
+	shift
+	start=$(date +%s%N)
+	while :; do
+		"$@" && return 0
+		now=$(date +%s%N)
+		(((now - start) / 1000000 >= timeout_ms)) && return 1
+		sleep 0.05
+	done
+}
+
+require_cmd() {
+	local c
+	for c in "$@"; do
+		if ! command -v "$c" >/dev/null; then
+			ktap_skip_all "$c not installed (scripts/install-deps installs it)"
+			exit "$KSFT_SKIP"
+		fi
+	done
+}
+
+require_module() {
+	if [ ! -e "${CLUSTERLB_KO:-}" ]; then
+		ktap_skip_all "clusterlb.ko not built for $(uname -r) (scripts/build-modules)"
+		exit "$KSFT_SKIP"
+	fi
+}
+
+_deferred=()
+defer() {
+	local q
+	printf -v q '%q ' "$@"
+	_deferred+=("$q")
+}
+
+_run_deferred() {
+	local i
+	for ((i = ${#_deferred[@]} - 1; i >= 0; i--)); do
+		eval "${_deferred[i]}" >/dev/null 2>&1
+	done
+	_deferred=()
+}
+trap _run_deferred EXIT
+
+sim() { "$CLUSTERLB_TOP/scripts/cluster-sim" "$@"; }
+
+# Bring up the emulated controller and tear it down at exit.
+sim_up() {
+	if ! sim up "$@"; then
+		ktap_skip_all "the emulated controller did not come up"
+		exit "$KSFT_SKIP"
+	fi
+	defer sim down
+}
+
+lan() { ip netns exec lan "$@"; }
