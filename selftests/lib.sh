@@ -13,6 +13,7 @@
 #   defer CMD...                run CMD at exit, last deferred first
 #   ktap_finish                 totals, and the kselftest exit code
 #   sim ARGS...                 scripts/cluster-sim
+#   clb_insmod [PARAM=V...]     load clusterlb.ko and the modules it needs
 # shellcheck shell=bash
 
 SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -91,6 +92,16 @@ require_cmd() {
 			exit "$KSFT_SKIP"
 		fi
 	done
+}
+
+# clb_insmod [PARAM=VALUE...]: load clusterlb.ko with the modules it needs
+# (conntrack, NAT...), which insmod, unlike modprobe, does not load.
+clb_insmod() {
+	local deps
+	deps=$(modinfo -F depends "$CLUSTERLB_KO" | tr , ' ')
+	# shellcheck disable=SC2086
+	[ -z "$deps" ] || modprobe -a $deps || return 1
+	insmod "$CLUSTERLB_KO" "$@"
 }
 
 require_module() {
