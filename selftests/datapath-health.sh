@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Member health in the datapath, with the module driving the emulated
+# HAT: powering a node off during steady traffic (no failed request to the
+# others, no new connection to it, back only once its link is up), a node
+# that halts by itself (link only), passive health (a node whose HTTP
+# server stopped: at most the first request fails, the member shows
+# error, it is tried again after the retry interval), churn of members
+# and weights under traffic, and unloading the module with flows
+# (no conntrack reference left behind).
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/datapath_lib.sh"
+
+ktap_header
+dp_setup --hat gc_interval_ms=200 health_retry_ms=4000 health_timeout_ms=3000
+ktap_plan 21
+
+TMP=$(mktemp -d)
+defer rm -rf "$TMP"
+S=$VIP:80
+URL=http://$VIP/
+
+ctl service add tcp $S sched rr
+for p in 1 2 3 4; do
+	ctl member add tcp $S 172.19.181.$p:80 dev usb$p slot hat0/p$p
+done
+health() { ctl -j show | jq -c ".services[0].members[] | select(.address == \"172.19.181.$1\") | .health"; }
+has() { health "$1" | grep -q "$2"; }
+health_is() { [ "$(health "$1")" = "$2" ]; }
+check "all members healthy" test "$(ctl -j show | jq '[.services[0].members[].healthy] | all')" = true
+
+# traffic FILE N: N sequential requests, one result per line, appended
+traffic() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		lan curl -s -m 5 $URL >>"$1" || echo fail >>"$1"
+		sleep 0.05
+	done
+}
+
+# --- power off during steady traffic ---
+traffic "$TMP/t1" 40 &
+tr=$!
+busywait 60000 bash -c "[ \$(wc -l <'$TMP/t1') -ge 8 ]"
+echo 0 >$HAT/p2/power
+echo EVENT >>"$TMP/t1"
+check "power off: member shows slot-off at once" has 2 slot-off
+sim wait-link 2 down 30 >/dev/null
+wait $tr
+sed -n '/EVENT/,$p' "$TMP/t1" | sort | uniq -c | sed 's/^/# after: /'
+check "power off: at most the request in flight failed" \
+	test "$(count fail <"$TMP/t1")" -le 1
+check "power off: no request to p2 after the event" \
+	bash -c "! sed -n '/EVENT/,\$p' '$TMP/t1' | sed 1,2d | grep -qx p2"
+check "power off: the others kept answering" \
+	test "$(sed -n '/EVENT/,$p' "$TMP/t1" | grep -c '^p[134]$')" -ge 15
+check "power off: health slot-off and link-down" \
+	eval "has 2 slot-off && has 2 link-down"
+
+echo 1 >$HAT/p2/power
+powered_no_link() { has 2 link-down && ! has 2 slot-off; }
+check "power on: slot on but not back before its link" busywait 5000 powered_no_link
+sim wait-link 2 up 60 >/dev/null
+check "power on: healthy once the link is up" busywait 5000 health_is 2 '[]'
+check "power on: p2 takes connections again" eval "hits 8 $URL | grep -qx p2"
+
+# --- a node that halts: its link goes, its slot stays powered ---
+sim halt 3
+sim wait-link 3 down 30 >/dev/null
+check "halt: member shows link-down only" busywait 3000 health_is 3 '["link-down"]'
+out=$(hits 12 $URL)
+check "halt: no request fails, none reaches p3" \
+	bash -c "! grep -qx -e fail -e p3 <<<'$out'"
+
+# --- passive health ---
+sim serve 4 off
+out=$(hits 12 $URL)
+echo "$out" | sort | uniq -c | sed 's/^/# /'
+check "passive: at most the first request to p4 failed" test "$(count fail <<<"$out")" -le 1
+check "passive: member shows error" has 4 error
+retry_shown() {
+	ctl -j show | jq -e '.services[0].members[] | select(.address == "172.19.181.4") | .retry_ms > 0' >/dev/null
+}
+check "passive: retry time is shown" retry_shown
+sim serve 4 on
+sleep 4.5
+out=$(hits 12 $URL)
+echo "$out" | sort | uniq -c | sed 's/^/# /'
+check "passive: after the retry interval p4 is tried again and back" \
+	bash -c "grep -qx p4 <<<'$out' && ! grep -qx fail <<<'$out'"
+check "passive: member healthy again" health_is 4 '[]'
+
+# --- churn under traffic ---
+: >"$TMP/t2"
+traffic "$TMP/t2" 40 &
+tr=$!
+for i in $(seq 12); do
+	ctl member del tcp $S 172.19.181.4:80
+	ctl member set tcp $S 172.19.181.1:80 weight $((i % 5 + 1))
+	ctl member set tcp $S 172.19.181.2:80 state drain
+	ctl member add tcp $S 172.19.181.4:80 weight $((i % 3 + 1))
+	ctl member set tcp $S 172.19.181.2:80 state active
+	ctl service set tcp $S sched $(echo rr wrr lc wlc sh mh | cut -d' ' -f$((i % 6 + 1)))
+done
+wait $tr
+sort "$TMP/t2" | uniq -c | sed 's/^/# churn: /'
+check "churn: at most the removed member's connections failed" \
+	test "$(count fail <"$TMP/t2")" -le 12
+check "churn: traffic kept flowing" test "$(grep -c '^p[124]$' "$TMP/t2")" -ge 25
+
+# --- unload with flows ---
+lan curl -s -m 20 --limit-rate 1M -o /dev/null $URL/big &
+dl=$!
+sleep 1
+check "unload with a download running" rmmod clusterlb
+wait $dl
+check "the download ended with the module" test $? != 0
+conntrack -F >/dev/null 2>&1
+check "no conntrack entry left referenced" \
+	busywait 5000 bash -c '[ "$(cat /proc/sys/net/netfilter/nf_conntrack_count)" = 0 ]'
+
+ktap_finish
