@@ -111,12 +111,15 @@ check "churn: at most the removed member's connections failed" \
 check "churn: traffic kept flowing" test "$(grep -c '^p[124]$' "$TMP/t2")" -ge 25
 
 # --- unload with flows ---
-lan curl -s -m 20 --limit-rate 1M -o /dev/null $URL/big &
+lan curl -s -m 30 --limit-rate 1M -o /dev/null $URL/big &
 dl=$!
-sleep 1
+busywait 10000 bash -c "conntrack -L -d $VIP 2>/dev/null | grep -q ESTABLISHED"
+t0=$SECONDS
 check "unload with a download running" rmmod clusterlb
 wait $dl
-check "the download ended with the module" test $? != 0
+rc=$?
+echo "# download: curl exit $rc after $((SECONDS - t0)) s"
+check "the download was reset with the module" test "$rc" = 56 -a $((SECONDS - t0)) -le 10
 conntrack -F >/dev/null 2>&1
 check "no conntrack entry left referenced" \
 	busywait 5000 bash -c '[ "$(cat /proc/sys/net/netfilter/nf_conntrack_count)" = 0 ]'

@@ -36,6 +36,10 @@ dp_setup() {
 		ktap_skip_all "clusterlbctl not built (make -C userspace)"
 		exit "$KSFT_SKIP"
 	fi
+	# A private copy: a rebuild in the shared tree must not pull the
+	# binary from under a running test.
+	cp "$CTL" "/tmp/clusterlbctl.$$" && CTL=/tmp/clusterlbctl.$$
+	defer rm -f "$CTL"
 	# insmod does not resolve dependencies: load them first.
 	# shellcheck disable=SC2046
 	modprobe -qa $(modinfo -F depends "$CLUSTERLB_KO" | tr , ' ')

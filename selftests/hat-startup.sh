@@ -5,8 +5,12 @@
 # HAT (DIR=0xFF) is initialised as the vendor's clusterctrl does, for each
 # HAT version; an initialised HAT is left alone; unloading and reloading the
 # module (also with another hat_version) with nodes running never drops
-# their links; binding through new_device/delete_device writes nothing; the
-# power-on-state (POS) jumper is honoured.
+# their links; binding through new_device/delete_device writes nothing.
+# The emulated HAT has its power-on-state (POS) jumper bridged, so a fresh
+# initialisation powers every node, as the vendor's init does; the open
+# jumper (nodes stay off) is covered by hat.sh. The emulation is brought up
+# once: recreating its gadgets within one boot has crashed the gadget stack
+# (kernel BUG in register_netdevice from ncm_bind), see Documentation/hat.md.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -16,9 +20,9 @@ require_module
 H=/sys/class/clusterhat/hat0
 
 ktap_header
-ktap_plan 45
+ktap_plan 42
 
-sim_up
+sim_up --pos
 bus=$(sim bus)
 reg() { i2cget -f -y "$bus" 0x20 "$1" b; }
 # OUT DIR PUR
@@ -29,21 +33,25 @@ regs_are() { test "$(regs)" = "$1"; }
 # delay that can exceed the driver's settle time on a loaded machine, so
 # both are accepted here (hat.sh checks the wp file against what was read).
 fresh_is() { [[ "$(regs)" =~ ^$1\ 0x00\ 0x(7f|ff)$ ]]; }
+# shellcheck disable=SC2120 # arguments come through eval
 load() { insmod "$CLUSTERLB_KO" hat_bus="$bus" "$@"; }
 unload() { rmmod clusterlb; }
 is() { test "$(cat "$1" 2>/dev/null)" = "$2"; }
 http_is() { test "$(lan curl -sf -m 3 "http://172.19.181.$1/")" = "p$1"; }
-no_link_for_2s() {
-	! busywait 2000 eval 'ls /sys/class/net | grep -q "^usb[1-4]$"'
+all_up() {
+	local p
+	for p in 1 2 3 4; do
+		sim wait-link $p up 120 || return 1
+	done
 }
 defer rmmod clusterlb
 
-# --- a fresh HAT, default version 2.5, POS and WP links open ---
+# --- a fresh HAT, default version 2.5, POS bridged, WP link open ---
 check "fresh HAT reads OUT=0xff DIR=0xff PUR=0xff" regs_are "0xff 0xff 0xff"
 check "loads (hat_version default 2.5)" load
-check "initialised as clusterctrl: OUT=0x90 DIR=0x00" fresh_is 0x90
-check "the kernel log says so" eval 'dmesg | grep -q "initialised the XRA1200P: OUT=0x90 DIR=0x00"'
-check "no node is powered, no link appears" no_link_for_2s
+check "initialised as clusterctrl: OUT=0x9f DIR=0x00 (POS: all on)" fresh_is 0x9f
+check "the kernel log says so" eval 'dmesg | grep -q "initialised the XRA1200P: OUT=0x9f DIR=0x00"'
+check "all four nodes come up" all_up
 before=$(regs)
 check "unload" unload
 check "unload wrote nothing" regs_are "$before"
@@ -51,14 +59,14 @@ check "unload wrote nothing" regs_are "$before"
 # --- per version: hub polarity and the LED enable follow it ---
 sim hat-powerup
 check "v2.0: loads" load hat_version=2.0
-check "v2.0: OUT=0xb0 (hub bit 5 high = on, LEDs on)" fresh_is 0xb0
+check "v2.0: OUT=0xbf (hub bit 5 high = on, LEDs on)" fresh_is 0xbf
 check "v2.0: version 2.0, hub reads 1, led present" \
 	eval "is $H/version 2.0 && is $H/hub 1 && test -e $H/led"
 check "v2.0: hub 0 clears bit 5" eval "echo 0 >$H/hub && test \$((\$(reg 0x01) & 0x20)) = 0"
 unload
 sim hat-powerup
 check "v3.0: loads" load hat_version=3.0
-check "v3.0: OUT=0x90 (hub bit 5 low = on, bit 4 left alone)" fresh_is 0x90
+check "v3.0: OUT=0x9f (hub bit 5 low = on, bit 4 left alone)" fresh_is 0x9f
 check "v3.0: no led file, hub and wp present" \
 	eval "test ! -e $H/led && is $H/hub 1 && test -e $H/wp && is $H/version 3.0"
 unload
@@ -74,11 +82,10 @@ check "nothing was written: OUT=0xff DIR=0xff PUR=0xff" regs_are "0xff 0xff 0xff
 
 # --- an initialised HAT with nodes running is left alone ---
 load
-# One at a time: two gadgets attaching at once can take long on a busy host.
-echo 1 >"$H/p1/power"
-sim wait-link 1 up 120 >/dev/null
-echo 1 >"$H/p3/power"
-check "p1 and p3 come up" eval "sim wait-link 1 up 120 && sim wait-link 3 up 120"
+echo 0 >"$H/p2/power"
+echo 0 >"$H/p4/power"
+check "p1 and p3 come up, p2 and p4 go" \
+	eval "sim wait-link 1 up 120 && sim wait-link 3 up 120 && sim wait-link 2 down 120 && sim wait-link 4 down 120"
 check "p1 and p3 answer HTTP" eval "busywait 10000 http_is 1 && busywait 10000 http_is 3"
 before=$(regs)
 check "OUT=0x95 with p1 and p3 on" fresh_is 0x95
@@ -115,8 +122,8 @@ check "reload with hat_version=2.0 (other hub polarity)" eval "unload && load ha
 check "... registers unchanged" regs_are "$before"
 check "... hub reads 0 (bit 5 low is off on v2.0)" is "$H/hub" 0
 reloads_ok() {
-	local i
-	for i in 1 2 3 4 5; do
+	local _
+	for _ in 1 2 3 4 5; do
 		unload && load || return 1
 		[ "$(regs)" = "$before" ] || return 1
 	done
@@ -141,14 +148,5 @@ check "p1 and p3 links never dropped" test ! -s "$watch_log"
 check "same ifindex and carrier_changes as before the reloads" \
 	test "$(link_state)" = "$links_before"
 check "p1 and p3 still answer HTTP" eval "http_is 1 && http_is 3"
-
-# --- the POS jumper: nodes on from power-up, as the vendor's init does ---
-sim down
-sim_up --pos
-bus=$(sim bus)
-check "POS bridged: loads" load
-check "POS bridged: OUT=0x9f (all four on)" fresh_is 0x9f
-check "POS bridged: all four nodes come up" \
-	eval "sim wait-link 1 up 120 && sim wait-link 2 up 120 && sim wait-link 3 up 120 && sim wait-link 4 up 120"
 
 ktap_finish

@@ -200,7 +200,7 @@ modprobe ledtrig-heartbeat 2>/dev/null
 check "heartbeat trigger accepted" wr "$LED/trigger" heartbeat
 # The heartbeat's "on" lasts 70 ms: poll with the shell's read, no fork.
 blinks() {
-	local v seen0= seen1= end=$((SECONDS + 10))
+	local v seen0='' seen1='' end=$((SECONDS + 10))
 	while ((SECONDS < end)); do
 		read -r v <"$H/alert" || return 1
 		[ "$v" = 1 ] && seen1=1

@@ -59,11 +59,11 @@ nl_json "member-get returns what was configured" \
 	'.service == {"proto": "tcp", "addr4": "192.168.1.10", "port": 80} and
 	 .addr4 == "172.19.181.1" and .port == 80 and .weight == 3 and
 	 .state == "drain" and .ifname == "usb1" and .slot == "hat0/p1" and
-	 .health == [] and .stats.active == 0' \
+	 .stats.active == 0' \
 	--do member-get --json "{$MSVC, \"addr4\": \"$M1\", \"port\": 80}"
-nl_json "member-get defaults: weight 1, active, no netdev or slot" \
+nl_json "member-get defaults: weight 1, active, no netdev or slot, healthy" \
 	'.weight == 1 and .state == "active" and (has("ifname") | not) and
-	 (has("slot") | not)' \
+	 (has("slot") | not) and .health == []' \
 	--do member-get --json "{$MSVC, \"addr4\": \"$M2\", \"port\": 80}"
 nl_json "member-set weight and state" '. == null' \
 	--do member-set --json "{$MSVC, \"addr4\": \"$M2\", \"port\": 80,

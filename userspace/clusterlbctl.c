@@ -6,9 +6,12 @@
  *
  * This file holds option parsing, the object table and top-level help.
  * Objects live in their own files (service.c, member.c, show.c, conn.c,
- * monitor.c, batch.c, power.c); netlink is in nl.c and opened only when a
- * command needs it, so "help" anywhere works without the module.
+ * monitor.c, batch.c, power.c, poweroff.c, clusterctrl.c); netlink is in
+ * nl.c and opened only when a command needs it, so "help" anywhere works
+ * without the module. Run as "clusterctrl" (a symlink), it speaks the
+ * vendor tool's grammar instead (clusterctrl.c).
  */
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +71,8 @@ static void usage(FILE *f)
 		"Usage: clusterlbctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
 		"       clusterlbctl [ -force ] -batch FILENAME\n"
 		"where  OBJECT := { service | member | show | conn | monitor | flush |\n"
-		"                   save | restore | power | help | version }\n"
+		"                   save | restore | power | poweroff | clusterctrl |\n"
+		"                   help | version }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -n[etns] NAME |\n"
 		"                    -force | -d[ebug] }\n"
 		"\n"
@@ -78,6 +82,7 @@ static void usage(FILE *f)
 		"  clusterlbctl show\n"
 		"  clusterlbctl -j -p show\n"
 		"  clusterlbctl power status\n"
+		"  clusterlbctl poweroff all drain-timeout 2m grace 60 halt\n"
 		"\n"
 		"Run \"clusterlbctl OBJECT help\" for the commands of an object.\n");
 }
@@ -111,6 +116,8 @@ static const struct {
 	{ "save",	do_save },
 	{ "restore",	do_restore },
 	{ "power",	do_power },
+	{ "poweroff",	do_poweroff },
+	{ "clusterctrl", do_clusterctrl },
 	{ "help",	do_help },
 	{ "version",	do_version },
 };
@@ -126,7 +133,7 @@ int cli_run(int argc, char **argv)
 		if (strcmp(argv[0], objects[i].name) == 0)
 			return objects[i].fn(&a);
 	return usage_error("unknown object \"%s\" (use service, member, show, conn, monitor, "
-			   "flush, save, restore, power, help or version)", argv[0]);
+			   "flush, save, restore, power, poweroff, clusterctrl, help or version)", argv[0]);
 }
 
 /* Accept -x and --x spellings, and iproute2-style unique prefixes of long names. */
@@ -144,9 +151,11 @@ static bool opt_is(const char *arg, const char *shortopt, const char *longopt)
 
 int main(int argc, char **argv)
 {
-	const char *batch = NULL;
+	const char *batch = NULL, *prog = argc > 0 ? basename(argv[0]) : "";
 	int ret;
 
+	if (strcmp(prog, "clusterctrl") == 0 || strcmp(prog, "clusterhat") == 0)
+		return clusterctrl_main(argc, argv);
 	argc--, argv++;
 	while (argc > 0 && argv[0][0] == '-' && argv[0][1]) {
 		const char *opt = argv[0];

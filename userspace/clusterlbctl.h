@@ -69,6 +69,10 @@ int do_flush(struct args *a);
 int do_save(struct args *a);
 int do_restore(struct args *a);
 int do_power(struct args *a);
+int do_poweroff(struct args *a);
+int do_clusterctrl(struct args *a);
+/* argv[0] is "clusterctrl" or "clusterhat": the vendor tool's grammar. */
+int clusterctrl_main(int argc, char **argv);
 int do_batch(const char *file);
 
 void service_usage(FILE *f);
@@ -78,6 +82,7 @@ void conn_usage(FILE *f);
 void monitor_usage(FILE *f);
 void batch_usage(FILE *f);
 void power_usage(FILE *f);
+void poweroff_usage(FILE *f);
 
 /*
  * Parse the words after "service" / "member" (COMMAND ARGS) into op without

@@ -562,6 +562,22 @@ void nl_close(void)
 	nl.sk = NULL;
 }
 
+uint16_t nl_family_id(void)
+{
+	return nl.family;
+}
+
+int nl_group_id(const char *group, uint32_t *id)
+{
+	for (unsigned int i = 0; i < nl.ngroups; i++) {
+		if (strcmp(nl.groups[i].name, group) == 0) {
+			*id = nl.groups[i].id;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int nl_subscribe(const char *group)
 {
 	unsigned int i;

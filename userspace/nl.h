@@ -79,4 +79,12 @@ void nl_attr_name_at(const struct nlmsghdr *req, uint32_t off,
 /* Generic netlink command of a message received by a callback. */
 uint8_t nl_cmd(const struct nlmsghdr *nlh);
 
+/*
+ * For callers that listen on a socket of their own (poweroff waits for
+ * events while it sends requests on this one): the family id and the id of
+ * a multicast group, after nl_open(). 0, or -1 if the group is unknown.
+ */
+uint16_t nl_family_id(void);
+int nl_group_id(const char *group, uint32_t *id);
+
 #endif

@@ -2,7 +2,8 @@
 /*
  * clusterlbctl power { on | off | status } [ SLOT... | all ]: slot power
  * through the clusterhat sysfs class (Documentation/ABI/testing/
- * sysfs-class-clusterhat), no netlink:
+ * sysfs-class-clusterhat); netlink only for "on ... wait", which learns
+ * each slot's interface from the members bound to it (poweroff.c):
  *
  *   /sys/class/clusterhat/hatN/slots        number of slots
  *   /sys/class/clusterhat/hatN/pM/power     "0"/"1"; write 0/1/on/off
@@ -25,21 +26,27 @@
 #include "clusterlbctl.h"
 #include "output.h"
 #include "parse.h"
+#include "power.h"
 
 #define DEFAULT_STAGGER_MS	1000
-#define MAX_HATS		16
-#define MAX_SLOTS		64
+#define MAX_HATS		POWER_MAX_HATS
+#define MAX_SLOTS		POWER_MAX_SLOTS
+#define DEFAULT_WAIT_S		120
 
 void power_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: clusterlbctl power { on | off } { SLOT... | all }\n"
+		"Usage: clusterlbctl power on { SLOT... | all } [ wait [ TIMEOUT ] ]\n"
+		"       clusterlbctl power off { SLOT... | all }\n"
 		"       clusterlbctl power status [ SLOT... | all ]\n"
 		"where  SLOT := { pN | hatN/pN } (pN means hat0/pN)\n"
-		"Switches on are staggered (the board's stagger_ms, default 1 s).\n");
+		"       TIMEOUT := seconds (or 30s, 2m; default 120) to wait for the links\n"
+		"Switches on are staggered (the board's stagger_ms, default 1 s).\n"
+		"With wait, returns when the link of every node switched on is up\n"
+		"(the dev of the members bound to its slot, or poweroff.conf's node lines).\n");
 }
 
-static const char *class_dir(void)
+const char *hat_class_dir(void)
 {
 	const char *d = getenv("CLUSTERHAT_SYSFS");
 
@@ -47,7 +54,7 @@ static const char *class_dir(void)
 }
 
 /* Read a small sysfs file into buf, newline stripped. 0 or -errno. */
-static int read_attr(const char *path, char *buf, size_t len)
+int sysfs_read(const char *path, char *buf, size_t len)
 {
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -68,7 +75,7 @@ static int read_attr(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static int write_attr(const char *path, const char *val)
+int sysfs_write(const char *path, const char *val)
 {
 	size_t len = strlen(val);
 	ssize_t n;
@@ -95,11 +102,6 @@ static int attr_error(const char *what, const char *path, int err)
 	return cli_error("%s %s: %s", what, path, strerror(-err));
 }
 
-struct hat {
-	unsigned int idx;
-	unsigned int nslots;
-};
-
 static int hat_cmp(const void *a, const void *b)
 {
 	const struct hat *x = a, *y = b;
@@ -108,18 +110,18 @@ static int hat_cmp(const void *a, const void *b)
 }
 
 /* The boards present, sorted; -1 after printing an error. */
-static int list_hats(struct hat *hats, unsigned int *n)
+int power_list_hats(struct hat *hats, unsigned int *n)
 {
 	char path[512], buf[32];
 	struct dirent *de;
-	DIR *d = opendir(class_dir());
+	DIR *d = opendir(hat_class_dir());
 
 	*n = 0;
 	if (!d) {
 		if (errno == ENOENT)
 			return cli_error("no Cluster HAT found (%s missing): is the clusterlb module loaded "
-					 "and the board detected?", class_dir()), -1;
-		return cli_error("cannot read %s: %s", class_dir(), strerror(errno)), -1;
+					 "and the board detected?", hat_class_dir()), -1;
+		return cli_error("cannot read %s: %s", hat_class_dir(), strerror(errno)), -1;
 	}
 	while ((de = readdir(d)) && *n < MAX_HATS) {
 		unsigned int idx, slots;
@@ -127,8 +129,8 @@ static int list_hats(struct hat *hats, unsigned int *n)
 		if (strncmp(de->d_name, "hat", 3) ||
 		    parse_u32(de->d_name + 3, "board", 0, 255, &idx))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/slots", class_dir(), de->d_name);
-		if (read_attr(path, buf, sizeof(buf)) ||
+		snprintf(path, sizeof(path), "%s/%s/slots", hat_class_dir(), de->d_name);
+		if (sysfs_read(path, buf, sizeof(buf)) ||
 		    parse_u32(buf, "slots", 0, MAX_SLOTS, &slots))
 			continue;
 		hats[*n].idx = idx;
@@ -136,7 +138,7 @@ static int list_hats(struct hat *hats, unsigned int *n)
 	}
 	closedir(d);
 	if (!*n)
-		return cli_error("no Cluster HAT found in %s", class_dir()), -1;
+		return cli_error("no Cluster HAT found in %s", hat_class_dir()), -1;
 	qsort(hats, *n, sizeof(*hats), hat_cmp);
 	return 0;
 }
@@ -149,22 +151,18 @@ static const struct hat *find_hat(const struct hat *hats, unsigned int n, unsign
 	return NULL;
 }
 
-struct slot {
-	unsigned int hat, slot;
-};
-
 static void slot_path(const struct slot *s, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/hat%u/p%u/power", class_dir(), s->hat, s->slot);
+	snprintf(buf, len, "%s/hat%u/p%u/power", hat_class_dir(), s->hat, s->slot);
 }
 
-static int read_power(const struct slot *s, bool *on)
+int power_get(const struct slot *s, bool *on)
 {
 	char path[512], buf[16];
 	int err;
 
 	slot_path(s, path, sizeof(path));
-	err = read_attr(path, buf, sizeof(buf));
+	err = sysfs_read(path, buf, sizeof(buf));
 	if (err)
 		return attr_error("cannot read", path, err);
 	if (strcmp(buf, "0") && strcmp(buf, "1"))
@@ -173,18 +171,44 @@ static int read_power(const struct slot *s, bool *on)
 	return 0;
 }
 
+int power_set(const struct slot *s, bool on)
+{
+	char path[512];
+	int err;
+
+	slot_path(s, path, sizeof(path));
+	err = sysfs_write(path, on ? "1" : "0");
+	return err ? attr_error("cannot write", path, err) : EXIT_OK;
+}
+
+int hat_attr_read(unsigned int hat, const char *name, char *buf, size_t len)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/hat%u/%s", hat_class_dir(), hat, name);
+	return sysfs_read(path, buf, len);
+}
+
+int hat_attr_write(unsigned int hat, const char *name, const char *val)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/hat%u/%s", hat_class_dir(), hat, name);
+	return sysfs_write(path, val);
+}
+
 static unsigned int stagger_ms(unsigned int hat)
 {
 	char path[512], buf[32];
 	uint32_t ms;
 
-	snprintf(path, sizeof(path), "%s/hat%u/stagger_ms", class_dir(), hat);
-	if (read_attr(path, buf, sizeof(buf)) || parse_u32(buf, "stagger_ms", 0, 600000, &ms))
+	snprintf(path, sizeof(path), "%s/hat%u/stagger_ms", hat_class_dir(), hat);
+	if (sysfs_read(path, buf, sizeof(buf)) || parse_u32(buf, "stagger_ms", 0, 600000, &ms))
 		return DEFAULT_STAGGER_MS;
 	return ms;
 }
 
-static void sleep_ms(unsigned int ms)
+void power_sleep_ms(unsigned int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
@@ -193,7 +217,7 @@ static void sleep_ms(unsigned int ms)
 }
 
 /* Switch the listed slots one by one, staggering switch-ons. */
-static int switch_slots(const struct slot *slots, unsigned int n, bool on)
+int power_switch_slots(const struct slot *slots, unsigned int n, bool on)
 {
 	char path[512];
 	unsigned int switched = 0;
@@ -202,14 +226,14 @@ static int switch_slots(const struct slot *slots, unsigned int n, bool on)
 	for (unsigned int i = 0; i < n; i++) {
 		bool cur;
 
-		if (read_power(&slots[i], &cur))
+		if (power_get(&slots[i], &cur))
 			return EXIT_KERNEL;
 		if (cur == on)
 			continue;
 		if (on && switched)
-			sleep_ms(stagger_ms(slots[i].hat));
+			power_sleep_ms(stagger_ms(slots[i].hat));
 		slot_path(&slots[i], path, sizeof(path));
-		err = write_attr(path, on ? "1" : "0");
+		err = sysfs_write(path, on ? "1" : "0");
 		if (err)
 			return attr_error("cannot write", path, err);
 		switched++;
@@ -218,7 +242,7 @@ static int switch_slots(const struct slot *slots, unsigned int n, bool on)
 }
 
 /* "all": power_all per board where the driver has it, else slot by slot. */
-static int switch_all(const struct hat *hats, unsigned int nhats, bool on)
+int power_switch_all(const struct hat *hats, unsigned int nhats, bool on)
 {
 	char path[512];
 	bool prev_switched = false;
@@ -232,7 +256,7 @@ static int switch_all(const struct hat *hats, unsigned int nhats, bool on)
 			bool cur;
 
 			slots[i] = (struct slot){ hats[h].idx, i + 1 };
-			if (read_power(&slots[i], &cur))
+			if (power_get(&slots[i], &cur))
 				return EXIT_KERNEL;
 			any |= cur != on;
 		}
@@ -240,13 +264,13 @@ static int switch_all(const struct hat *hats, unsigned int nhats, bool on)
 			continue;
 		/* Boards are staggered too: never two switch-ons back to back. */
 		if (on && prev_switched)
-			sleep_ms(stagger_ms(hats[h].idx));
-		snprintf(path, sizeof(path), "%s/hat%u/power_all", class_dir(), hats[h].idx);
+			power_sleep_ms(stagger_ms(hats[h].idx));
+		snprintf(path, sizeof(path), "%s/hat%u/power_all", hat_class_dir(), hats[h].idx);
 		if (access(path, F_OK) == 0) {
-			err = write_attr(path, on ? "1" : "0");
+			err = sysfs_write(path, on ? "1" : "0");
 			if (err)
 				return attr_error("cannot write", path, err);
-		} else if (switch_slots(slots, hats[h].nslots, on)) {
+		} else if (power_switch_slots(slots, hats[h].nslots, on)) {
 			return EXIT_KERNEL;
 		}
 		prev_switched = true;
@@ -260,7 +284,7 @@ static int print_status(const struct slot *slots, unsigned int n)
 
 	/* Read everything first: a failure must not leave half a document. */
 	for (unsigned int i = 0; i < n; i++)
-		if (read_power(&slots[i], &on[i]))
+		if (power_get(&slots[i], &on[i]))
 			return EXIT_KERNEL;
 	out_begin();
 	open_json_array("slots");
@@ -285,8 +309,9 @@ int do_power(struct args *a)
 	struct slot slots[MAX_SLOTS];
 	unsigned int nhats, n = 0;
 	const char *cmd = arg_next(a), *p;
-	bool all = false;
-	int what;	/* 1 on, 0 off, -1 status */
+	bool all = false, wait = false;
+	uint32_t wait_s = DEFAULT_WAIT_S;
+	int what, ret;	/* what: 1 on, 0 off, -1 status */
 
 	if (!cmd)
 		return usage_error("missing power command (use on, off, status or help)");
@@ -316,6 +341,19 @@ int do_power(struct args *a)
 			all = true;
 			continue;
 		}
+		if (is_kw(p, "wait")) {
+			if (what != 1)
+				return usage_error("\"wait\" goes with power on only");
+			if (wait)
+				return usage_error("\"wait\" given twice");
+			wait = true;
+			/* An optional timeout: a word starting with a digit. */
+			if (i + 1 < a->argc && a->argv[i + 1][0] >= '0' && a->argv[i + 1][0] <= '9') {
+				if (parse_duration(a->argv[++i], "wait timeout", 86400, &wait_s))
+					return usage_error_parse();
+			}
+			continue;
+		}
 		if (parse_slot_parts(p, &s.hat, &s.slot))
 			return usage_error_parse();
 		for (unsigned int j = 0; j < n; j++)
@@ -333,7 +371,7 @@ int do_power(struct args *a)
 		all = true;
 	}
 
-	if (list_hats(hats, &nhats))
+	if (power_list_hats(hats, &nhats))
 		return EXIT_KERNEL;
 	for (unsigned int i = 0; i < n; i++) {
 		const struct hat *h = find_hat(hats, nhats, slots[i].hat);
@@ -346,13 +384,21 @@ int do_power(struct args *a)
 					   h->idx, h->nslots);
 	}
 	if (all) {
-		if (what >= 0)
-			return switch_all(hats, nhats, what == 1);
+		if (what >= 0) {
+			ret = power_switch_all(hats, nhats, what == 1);
+			if (ret || !wait)
+				return ret;
+		}
 		for (unsigned int h = 0; h < nhats; h++)
 			for (unsigned int i = 0; i < hats[h].nslots && n < MAX_SLOTS; i++)
 				slots[n++] = (struct slot){ hats[h].idx, i + 1 };
+		if (what > 0)
+			return power_wait_up(slots, n, wait_s);
 	}
 	if (what < 0)
 		return print_status(slots, n);
-	return switch_slots(slots, n, what == 1);
+	ret = power_switch_slots(slots, n, what == 1);
+	if (ret || !wait)
+		return ret;
+	return power_wait_up(slots, n, wait_s);
 }

@@ -208,8 +208,12 @@ static void clb_mask_addr(union clb_addr *a, const union clb_addr *src,
 
 /* Scheduling */
 
-/* Standby members take connections only when no active one can. */
-static struct clb_member *clb_pick_standby(struct clb_service *svc)
+/*
+ * The least loaded member in @state (weighted least connections): standby
+ * members when no active one can take the connection, active ones while
+ * the service's scheduler is being replaced.
+ */
+static struct clb_member *clb_pick_least(struct clb_service *svc, u32 state)
 {
 	struct clb_member *m, *best = NULL;
 	u64 best_load = 0;
@@ -218,7 +222,7 @@ static struct clb_member *clb_pick_standby(struct clb_service *svc)
 		u64 load;
 		u32 w = READ_ONCE(m->weight);
 
-		if (READ_ONCE(m->state) != CLUSTERLB_MEMBER_STATE_STANDBY ||
+		if (READ_ONCE(m->state) != state ||
 		    !w || READ_ONCE(m->health) || READ_ONCE(m->dp.dead))
 			continue;
 		load = ((atomic64_read(&m->stats.active) << 8) +
@@ -269,10 +273,13 @@ static struct clb_member *clb_pick(struct clb_dp_net *dpn,
 		return m;
 	}
 	sched = rcu_dereference(svc->sched);
-	m = sched ? sched->schedule(svc, skb) : NULL;
+	if (sched)
+		m = sched->schedule(svc, skb);
+	else
+		m = clb_pick_least(svc, CLUSTERLB_MEMBER_STATE_ACTIVE);
 	if (m && !clb_member_eligible(m))
 		m = NULL;
-	return m ?: clb_pick_standby(svc);
+	return m ?: clb_pick_least(svc, CLUSTERLB_MEMBER_STATE_STANDBY);
 }
 
 /**
@@ -437,8 +444,10 @@ static void clb_conn_release(struct clb_dp_net *dpn, struct clb_conn *c,
 	}
 	if (c->trial && !c->judged)
 		clear_bit(0, &m->dp.trial);
-	if (kill)
+	if (kill) {
+		clb_nat_reset_ct(c->ct);
 		nf_ct_kill(c->ct);
+	}
 	nf_ct_put(c->ct);
 	clb_tmpl_put(dpn, c->tmpl);
 	clb_conn_free(c);

@@ -133,6 +133,7 @@ static inline u32 clb_src_hash(const struct clb_service *svc,
 int clb_nat_register(struct net *net);
 void clb_nat_unregister(struct net *net);
 struct clb_member *clb_nat_ct_member(const struct nf_conn *ct);
+void clb_nat_reset_ct(struct nf_conn *ct);
 
 /* Health (health.c) */
 void clb_health_update(struct clb_member *m, u32 clear, u32 set,

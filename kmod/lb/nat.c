@@ -82,6 +82,26 @@ static bool clb_nat_is_syn(const struct sk_buff *skb, bool v6)
 	return th && th->syn && !th->ack && !th->rst && !th->fin;
 }
 
+/*
+ * An ICMP error saying the member cannot be reached (not "fragmentation
+ * needed" or "packet too big", which path MTU discovery handles).
+ */
+static bool clb_nat_is_unreach(const struct sk_buff *skb, bool v6)
+{
+	const struct icmphdr *ih;
+	struct icmphdr _ih;
+	int off = clb_nat_thoff(skb, v6);
+
+	if (off < 0)
+		return false;
+	ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
+	if (!ih)
+		return false;
+	if (v6)
+		return ih->type == ICMPV6_DEST_UNREACH;
+	return ih->type == ICMP_DEST_UNREACH && ih->code != ICMP_FRAG_NEEDED;
+}
+
 /* Refuse a connection: reset for TCP, port unreachable for UDP. */
 static void clb_nat_refuse(struct sk_buff *skb,
 			   const struct nf_hook_state *state, u8 proto)
@@ -100,6 +120,117 @@ static void clb_nat_refuse(struct sk_buff *skb,
 		else
 			nf_send_unreach(skb, ICMP_PORT_UNREACH, state->hook);
 	}
+}
+
+/*
+ * Reset one side of a TCP connection whose conntrack entry is being
+ * deleted: hand nf_send_reset*() a stand-in for a segment the other side
+ * might have sent (tuple @t, sequence @seq, acknowledging @ack), and it
+ * answers with a reset whose sequence number is @ack. The stand-in is
+ * marked checksum-verified; it is never sent. The peer takes the reset if
+ * @ack is exactly what it expects next, else (data in flight) it sends a
+ * challenge ACK, which has no conntrack entry any more and is answered
+ * with an exact reset by clb_nat_dnat() (or by the member's stack).
+ */
+static void clb_nat_reset(struct net *net, const struct nf_conntrack_tuple *t,
+			  u32 seq, u32 ack)
+{
+	bool v6 = t->src.l3num == NFPROTO_IPV6;
+	unsigned int nhlen = v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+	struct dst_entry *dst;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+
+	skb = alloc_skb(LL_MAX_HEADER + nhlen + sizeof(*th), GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, LL_MAX_HEADER);
+	skb_reset_network_header(skb);
+	if (v6) {
+		struct ipv6hdr *ip6h = skb_put_zero(skb, sizeof(*ip6h));
+		struct flowi6 fl6 = { .daddr = t->src.u3.in6 };
+
+		ip6h->version = 6;
+		ip6h->payload_len = htons(sizeof(*th));
+		ip6h->nexthdr = IPPROTO_TCP;
+		ip6h->hop_limit = 64;
+		ip6h->saddr = t->src.u3.in6;
+		ip6h->daddr = t->dst.u3.in6;
+		dst = ip6_route_output(net, NULL, &fl6);
+		if (dst->error) {
+			dst_release(dst);
+			goto out;
+		}
+	} else {
+		struct iphdr *iph = skb_put_zero(skb, sizeof(*iph));
+		struct flowi4 fl4 = { .daddr = t->src.u3.ip };
+		struct rtable *rt;
+
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->tot_len = htons(sizeof(*iph) + sizeof(*th));
+		iph->ttl = 64;
+		iph->protocol = IPPROTO_TCP;
+		iph->saddr = t->src.u3.ip;
+		iph->daddr = t->dst.u3.ip;
+		rt = ip_route_output_key(net, &fl4);
+		if (IS_ERR(rt))
+			goto out;
+		dst = &rt->dst;
+	}
+	skb_dst_set(skb, dst);
+	skb->dev = net->loopback_dev;
+	skb_set_transport_header(skb, nhlen);
+	th = skb_put_zero(skb, sizeof(*th));
+	th->source = t->src.u.tcp.port;
+	th->dest = t->dst.u.tcp.port;
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	th->doff = sizeof(*th) / 4;
+	th->ack = 1;
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	if (v6)
+		nf_send_reset6(net, NULL, skb, NF_INET_LOCAL_OUT);
+	else
+		nf_send_reset(net, NULL, skb, NF_INET_LOCAL_OUT);
+out:
+	consume_skb(skb);
+}
+
+/**
+ * clb_nat_reset_ct() - reset both ends of a connection being ended
+ * @ct: its conntrack entry (TCP)
+ *
+ * From SYN_RECV to LAST_ACK (a client in SYN_SENT is left to retransmit:
+ * its next SYN is scheduled anew), the client gets a reset from the
+ * service's address, the member one from the client's (or, with full NAT,
+ * the balancer's) address, each with the sequence number conntrack last
+ * saw from the other side.
+ *
+ * Context: process context or softirq.
+ */
+void clb_nat_reset_ct(struct nf_conn *ct)
+{
+	const struct ip_ct_tcp *tcp = &ct->proto.tcp;
+	u8 state = READ_ONCE(tcp->state);
+	u32 orig_end, reply_end;
+
+	if (nf_ct_protonum(ct) != IPPROTO_TCP ||
+	    state < TCP_CONNTRACK_SYN_RECV ||
+	    state >= TCP_CONNTRACK_TIME_WAIT)
+		return;
+	orig_end = READ_ONCE(tcp->seen[IP_CT_DIR_ORIGINAL].td_end);
+	reply_end = READ_ONCE(tcp->seen[IP_CT_DIR_REPLY].td_end);
+	local_bh_disable();
+	rcu_read_lock();
+	/* As if from the client: the reset goes to it, from the service. */
+	clb_nat_reset(nf_ct_net(ct), &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
+		      orig_end, reply_end);
+	/* As if from the member: the reset goes to it. */
+	clb_nat_reset(nf_ct_net(ct), &ct->tuplehash[IP_CT_DIR_REPLY].tuple,
+		      reply_end, orig_end);
+	rcu_read_unlock();
+	local_bh_enable();
 }
 
 /* The service a conntrack tuple (original direction) is addressed to. */
@@ -285,6 +416,8 @@ static unsigned int clb_nat_watch(void *priv, struct sk_buff *skb,
 
 	if (ctinfo == IP_CT_RELATED_REPLY) {
 		/* An ICMP error about the connection. */
+		if (!clb_nat_is_unreach(skb, clb_nat_v6(state)))
+			return NF_ACCEPT;
 		fail = true;
 	} else if (nf_ct_protonum(ct) == IPPROTO_TCP &&
 		   READ_ONCE(ct->proto.tcp.state) == TCP_CONNTRACK_CLOSE) {

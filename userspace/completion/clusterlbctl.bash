@@ -59,7 +59,7 @@ _clusterlbctl()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-json -pretty -Version -netns -force -batch -debug -help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "service member show conn monitor flush save restore power help version" -- "$cur"))
+			COMPREPLY=($(compgen -W "service member show conn monitor flush save restore power poweroff clusterctrl help version" -- "$cur"))
 		fi
 		return
 	fi
@@ -113,12 +113,50 @@ _clusterlbctl()
 	power)
 		if [ -z "$cmd" ]; then
 			COMPREPLY=($(compgen -W "on off status help" -- "$cur"))
+		elif [ "$prev" = wait ]; then
+			return
+		elif [ "$cmd" = on ]; then
+			COMPREPLY=($(compgen -W "all wait $(_clusterlbctl_slots)" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "all $(_clusterlbctl_slots)" -- "$cur"))
 		fi
 		;;
+	poweroff)
+		case $prev in
+		drain-timeout | grace | parallel | shutdown-cmd | halt-cmd) return ;;
+		config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		esac
+		COMPREPLY=($(compgen -W "all drain-timeout grace shutdown-cmd parallel halt halt-cmd config help $(_clusterlbctl_slots)" -- "$cur"))
+		;;
+	clusterctrl)
+		_clusterctrl_words ;;
 	monitor | flush | save)
 		COMPREPLY=($(compgen -W "help" -- "$cur")) ;;
 	esac
 }
 complete -F _clusterlbctl clusterlbctl
+
+# clusterctrl / clusterhat: the vendor's grammar (clusterlbctl run by that name).
+_clusterctrl_words()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local n d=${CLUSTERHAT_SYSFS:-/sys/class/clusterhat} h nodes=""
+	n=0
+	for h in "$d"/hat*/slots; do
+		[ -e "$h" ] && n=$((n + $(cat "$h")))
+	done
+	for ((h = 1; h <= n; h++)); do nodes+=" p$h"; done
+	case $prev in
+	clusterctrl | clusterhat)
+		COMPREPLY=($(compgen -W "on off status maxpi init alert led hub wp help" -- "$cur")) ;;
+	alert | led | wp) COMPREPLY=($(compgen -W "on off" -- "$cur")) ;;
+	hub) COMPREPLY=($(compgen -W "on off reset" -- "$cur")) ;;
+	*) COMPREPLY=($(compgen -W "$nodes" -- "$cur")) ;;
+	esac
+}
+
+_clusterctrl()
+{
+	_clusterctrl_words
+}
+complete -F _clusterctrl clusterctrl clusterhat

@@ -153,11 +153,105 @@ fi
 chmod 0644 "$S/hat0/p1/power"
 CLUSTERHAT_SYSFS=$TMP/none expect 1 "power without a board" "no Cluster HAT found" -- power status
 
+# ---- power on ... wait, and poweroff, against the fake tree ----
+# Interfaces come from a config file's node lines (no module here): lo is
+# up; nosuchdev never comes.
+cat >"$TMP/po.conf" <<'EOF2'
+node p1 dev lo
+node p2 dev nosuchdev0
+EOF2
+export CLUSTERLB_POWEROFF_CONF=$TMP/po.conf
+echo 0 >"$S/hat0/p1/power"
+expect 0 "power on p1 wait (link up)" "hat0/p1 up: link lo up" -- power on p1 wait 5
+expect 1 "power on p2 wait names the node not up" "not up after 1s: hat0/p2 (nosuchdev0)" -- \
+	power on p2 wait 1
+expect 1 "power on p3 wait: no interface known" "hat0/p3 (no interface known)" -- power on p3 wait 1
+expect 2 "power off ... wait" '"wait" goes with power on only' -- power off p1 wait
+expect 2 "power on wait junk" '"soon"' -- power on p1 wait 5 soon
+expect 2 "poweroff without slots" "needs slots" -- poweroff
+expect 2 "poweroff bad keyword" '"frob"' "drain-timeout, grace" -- poweroff all frob
+expect 2 "poweroff slot beyond the board" "no slot p7 on hat0" -- poweroff p7
+expect 0 "poweroff help" "Usage: clusterlbctl poweroff" -- poweroff help
+echo 1 >"$S/hat0/p2/power"
+echo 0 >"$S/hat0/p3/power"
+out=$("$C" -j poweroff p2 p3 grace 1 shutdown-cmd 'echo stop %n' halt halt-cmd "touch $TMP/halted" 2>/dev/null); rc=$?
+if [ $rc = 0 ] && [ "$(cat "$S/hat0/p2/power")" = 0 ] && [ -e "$TMP/halted" ] &&
+   python3 -c '
+import json, sys
+ev = [json.loads(l) for l in sys.stdin]
+steps = [(e.get("slot"), e["step"], e.get("how")) for e in ev]
+assert ("hat0/p2", "down", "already") in steps, steps      # nosuchdev0 is absent
+assert ("hat0/p2", "power-off", "ok") in steps, steps
+assert ("hat0/p3", "power-off", "already") in steps, steps  # was off
+done = [e for e in ev if e["step"] == "done"]
+assert [d["clean"] for d in done] == [True, True], done
+assert ev[-1]["step"] == "halt" and ev[-1]["how"] == "ok", ev[-1]
+' <<<"$out" 2>&1; then ok "poweroff: link already down, slot already off, halt-cmd, JSON lines"
+else not_ok "poweroff: link already down, slot already off, halt-cmd, JSON lines" "exit $rc: $out"; fi
+echo 1 >"$S/hat0/p1/power"
+out=$("$C" poweroff p1 grace 1 shutdown-cmd 'true' 2>&1); rc=$?
+if [ $rc = 1 ] && [ "$(cat "$S/hat0/p1/power")" = 0 ] && grep -q "forced" <<<"$out" &&
+   grep -q "NOT clean" <<<"$out"; then ok "poweroff: forced after grace, power cut anyway, exit 1"
+else not_ok "poweroff: forced after grace, power cut anyway, exit 1" "exit $rc: $out"; fi
+printf 'grace soon\n' >"$TMP/bad.conf"
+expect 2 "poweroff: bad config file line" "bad.conf:1:" '"soon"' -- poweroff p1 config "$TMP/bad.conf"
+expect 2 "poweroff: missing config file" "cannot read $TMP/none.conf" -- poweroff p1 config "$TMP/none.conf"
+rm -f "$TMP/halted"
+out=$(CLUSTERHAT_SYSFS=$TMP/none "$C" poweroff all halt halt-cmd "touch $TMP/halted" 2>&1); rc=$?
+if [ $rc = 1 ] && [ -e "$TMP/halted" ] && grep -q "no Cluster HAT found" <<<"$out"
+then ok "poweroff halt without a board: still halts"; else not_ok "poweroff halt without a board: still halts" "exit $rc: $out"; fi
+unset CLUSTERLB_POWEROFF_CONF
+
+# ---- clusterctrl compatibility (clusterlbctl run as clusterctrl) ----
+ln -s "$(readlink -f "$C")" "$TMP/clusterctrl"
+CC=$TMP/clusterctrl
+echo clusterhat >"$S/hat0/type"; echo 2.5 >"$S/hat0/version"
+echo 0 >"$S/hat0/alert"; echo 1 >"$S/hat0/led"; echo 1 >"$S/hat0/hub"; echo 1 >"$S/hat0/wp"
+for i in 1 2 3 4; do echo 0 >"$S/hat0/p$i/power"; done
+echo 1 >"$S/hat0/p2/power"
+out=$("$CC" status 2>&1); rc=$?
+want="clusterhat clusterctrl maxpi pirevision throttled hat_version hat_version_major hat_version_minor hat_size hat_uuid hat_vendor hat_pid hat_force is_pi5 hat_alert hat_hub hat_wp hat_led hat_wplink hat_xra1200p p1 p2 p3 p4"
+if [ $rc = 0 ] && [ "$(cut -d: -f1 <<<"$out" | tr '\n' ' ')" = "$want " ] &&
+   grep -qx "clusterhat:2.5" <<<"$out" && grep -qx "clusterctrl:False" <<<"$out" &&
+   grep -qx "maxpi:4" <<<"$out" && grep -qx "hat_version:2.5" <<<"$out" &&
+   grep -qx "p2:1" <<<"$out" && grep -qx "p1:0" <<<"$out" && grep -qx "hat_hub:1" <<<"$out"
+then ok "clusterctrl status: the vendor's keys in order"
+else not_ok "clusterctrl status: the vendor's keys in order" "exit $rc: $out"; fi
+expect 0 "clusterctrl maxpi" -- clusterctrl maxpi
+out=$("$CC" maxpi); [ "$out" = 4 ] && ok "clusterctrl maxpi prints 4" || not_ok "clusterctrl maxpi prints 4" "$out"
+"$CC" on p1 p3 >/dev/null 2>&1
+[ "$(cat "$S"/hat0/p*/power | tr -d '\n')" = 1110 ] && ok "clusterctrl on p1 p3" ||
+	not_ok "clusterctrl on p1 p3" "$(cat "$S"/hat0/p*/power)"
+"$CC" off p2 >/dev/null 2>&1
+[ "$(cat "$S"/hat0/p*/power | tr -d '\n')" = 1010 ] && ok "clusterctrl off p2" ||
+	not_ok "clusterctrl off p2" "$(cat "$S"/hat0/p*/power)"
+rm -f "$S/hat0/power_all"
+"$CC" on >/dev/null 2>&1
+[ "$(cat "$S"/hat0/p*/power | tr -d '\n')" = 1111 ] && [ "$(cat "$S/hat0/alert")" = 0 ] &&
+	ok "clusterctrl on: all, ALERT back off" || not_ok "clusterctrl on: all, ALERT back off" "$(cat "$S"/hat0/p*/power "$S/hat0/alert")"
+"$CC" off >/dev/null 2>&1
+[ "$(cat "$S"/hat0/p*/power | tr -d '\n')" = 0000 ] && ok "clusterctrl off: all" ||
+	not_ok "clusterctrl off: all" "$(cat "$S"/hat0/p*/power)"
+out=$("$CC" on p5 2>&1); rc=$?
+[ $rc = 1 ] && [ "$out" = "ERROR: Valid options are p1-p4" ] && ok "clusterctrl on p5: the vendor's error" ||
+	not_ok "clusterctrl on p5: the vendor's error" "exit $rc: $out"
+"$CC" alert on >/dev/null && [ "$(cat "$S/hat0/alert")" = 1 ] && ok "clusterctrl alert on" || not_ok "clusterctrl alert on" ""
+"$CC" alert off p2 >/dev/null && [ "$(cat "$S/hat0/alert")" = 0 ] && ok "clusterctrl alert off p2" || not_ok "clusterctrl alert off p2" ""
+"$CC" led off >/dev/null && [ "$(cat "$S/hat0/led")" = 0 ] && ok "clusterctrl led off" || not_ok "clusterctrl led off" ""
+"$CC" hub off >/dev/null && [ "$(cat "$S/hat0/hub")" = 0 ] && ok "clusterctrl hub off" || not_ok "clusterctrl hub off" ""
+"$CC" wp off >/dev/null && [ "$(cat "$S/hat0/wp")" = 0 ] && ok "clusterctrl wp off" || not_ok "clusterctrl wp off" ""
+expect 0 "clusterctrl help" "on|off [<devices>]" -- clusterctrl help
+expect 2 "clusterctrl unknown command" 'unknown command "frob"' -- clusterctrl frob
+expect 1 "clusterctrl unsupported command" '"fan" is not supported' -- clusterctrl fan on
+ln -s "$(readlink -f "$C")" "$TMP/clusterhat"
+out=$("$TMP/clusterhat" maxpi); [ "$out" = 4 ] && ok "clusterhat (the old name) works too" || not_ok "clusterhat (the old name) works too" "$out"
+CLUSTERHAT_SYSFS=$TMP/none expect 1 "clusterctrl without a board" "ERROR: No ClusterHAT/CTRL devices found" -- clusterctrl status
+
 # ---- the man page documents every keyword the usage texts show ----
 MAN=$(dirname "$0")/../../Documentation/clusterlbctl.8
 if [ -e "$MAN" ]; then
 	missing=
-	for w in $(for o in "" service member show conn monitor flush save power; do
+	for w in $(for o in "" service member show conn monitor flush save power poweroff; do
 			# shellcheck disable=SC2086
 			"$C" $o help 2>/dev/null
 		done | grep -E 'clusterlbctl|:=' |

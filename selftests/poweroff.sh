@@ -1,0 +1,189 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The staged poweroff (clusterlbctl poweroff), power on with stagger and
+# wait, and the clusterctrl-compatible commands, with the module driving
+# the emulated HAT and four nodes serving the LAN client:
+#
+# - poweroff all four nodes (two at a time) while the LAN client downloads
+#   from each: every download on a node that drains finishes (none is cut
+#   before its node is drained); the node with an endless download is shut
+#   down only after the drain timeout; a node that ignores its shutdown
+#   command (cluster-sim hang) is forced off after the grace time; per node
+#   the steps come in the order drain -> drained (or drain-timeout) ->
+#   shutdown -> down -> power-off; the kernel sent member-drained for the
+#   drained members; the nodes really halted (their links dropped, the sim's
+#   "ssh ... poweroff" is a connection to TCP 2222); every slot is off;
+#   members are back in their state, out of rotation (slot-off).
+# - power on all wait: staggered (stagger_ms between switch-ons), returns
+#   with every link up; the members serve again.
+# - clusterctrl (clusterlbctl run by that name): status keys and values,
+#   on/off pN, maxpi, alert.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/datapath_lib.sh"
+
+ktap_header
+dp_setup --hat gc_interval_ms=200
+ktap_plan 24
+
+TMP=$(mktemp -d)
+defer rm -rf "$TMP"
+S=$VIP:80
+# Downloads at 300 KB/s take about 55 s, well inside the drain timeout;
+# the grace leaves a loaded machine time to notice a node's halt.
+DRAIN_TIMEOUT=90
+GRACE=30
+
+ctl service add tcp $S sched rr
+for p in 1 2 3 4; do
+	ctl member add tcp $S 172.19.181.$p:80 dev usb$p slot hat0/p$p
+done
+ctl -j monitor >"$TMP/mon" 2>&1 &
+mon=$!
+defer kill $mon
+
+# dl NAME RATE PORT: a download of /big from the LAN client through the
+# service; writes NAME.rc and NAME.end (epoch) when it ends.
+dl() {
+	(
+		lan curl -s -m 200 --limit-rate "$2" --local-port "$3" -o "$TMP/$1" "http://$VIP/big"
+		echo $? >"$TMP/$1.rc"
+		date +%s.%N >"$TMP/$1.end"
+	) &
+}
+# node_of PORT: the node (1-4) whose member serves the client port
+node_of() {
+	ctl -j conn show | jq -r ".conns[] | select(.client.port == $1) | .member.address" |
+		sed -n 's/^172\.19\.181\.//p' | head -n 1
+}
+
+# The endless one first (20 KB/s: hours for 16 MiB), then one per other
+# node (rr gives each connection the next member); map them afterwards.
+dl endless 20K 41000
+for port in 41001 41002 41003; do
+	sleep 0.5
+	dl "d$port" 300K $port
+done
+four_conns() { [ "$(ctl -j conn show | jq '[.conns[] | select(.state == "active")] | length')" = 4 ]; }
+busywait 20000 four_conns
+E=$(node_of 41000)
+NORMAL=()
+declare -A NODE_OF
+for port in 41001 41002 41003; do
+	NODE_OF[$port]=$(node_of $port)
+	NORMAL+=("${NODE_OF[$port]}")
+done
+echo "# endless download on p$E; others on p${NORMAL[*]}"
+all4=$(printf '%s\n' "$E" "${NORMAL[@]}" | sort -u | tr -d '\n')
+check "one download per node (rr)" test "$all4" = 1234
+H=${NORMAL[0]}
+sim hang "$H" on
+echo "# p$H ignores its shutdown command"
+
+T0=$(date +%s.%N)
+ctl -j poweroff all parallel 2 drain-timeout $DRAIN_TIMEOUT grace $GRACE \
+	shutdown-cmd 'socat -T 3 - TCP:%a:2222' >"$TMP/po" 2>"$TMP/po.err"
+rc=$?
+sed 's/^/# /' "$TMP/po" "$TMP/po.err" | head -n 80
+check "poweroff: exit status 1 (a node forced, one timed out)" test $rc = 1
+check "poweroff: every slot is off" \
+	test "$(cat $HAT/p1/power $HAT/p2/power $HAT/p3/power $HAT/p4/power | tr -d '\n')" = 0000
+
+# Step order of one node: its steps of interest, in order, as one string.
+steps() {
+	jq -r "select(.slot == \"hat0/p$1\") | .step + \"/\" + (.how // \"\")" "$TMP/po" |
+		grep -E '^(drain/set|drained|drain-timeout|shutdown/|down|power-off)' |
+		sed 's|^drained/.*|drained|' | uniq | tr '\n' ' '
+}
+for p in "${NORMAL[@]}"; do
+	[ "$p" = "$H" ] && continue
+	check "p$p: drain -> drained -> shutdown -> link down -> power off" \
+		test "$(steps "$p")" = "drain/set drained shutdown/run down/link power-off/ok "
+done
+check "p$H (ignores shutdown): drained, then forced after the grace time" \
+	test "$(steps "$H")" = "drain/set drained shutdown/run down/forced power-off/ok "
+check "p$E (endless connection): shutdown only after the drain timeout" \
+	test "$(steps "$E")" = "drain/set drain-timeout/timeout shutdown/run down/link power-off/ok "
+
+# The drain timeout took as long as it says (+/- a second), and the grace too.
+t_of() { jq -r "select(.slot == \"hat0/p$1\" and .step == \"$2\") | .time_ms" "$TMP/po" | head -n 1; }
+d_ms=$(($(t_of "$E" drain-timeout) - $(t_of "$E" drain)))
+g_ms=$(($(t_of "$H" power-off) - $(t_of "$H" shutdown)))
+echo "# drain timeout took ${d_ms} ms, grace ${g_ms} ms"
+check "drain timeout honoured (${d_ms} ms)" \
+	test $d_ms -ge $((DRAIN_TIMEOUT * 1000 - 200)) -a $d_ms -le $((DRAIN_TIMEOUT * 1000 + 1500))
+check "grace honoured (${g_ms} ms)" \
+	test $g_ms -ge $((GRACE * 1000 - 200)) -a $g_ms -le $((GRACE * 1000 + 1500))
+
+dl_ok() { [ "$(cat "$TMP/d$1.rc" 2>/dev/null)" = 0 ] && [ "$(stat -c %s "$TMP/d$1")" = 16777216 ]; }
+check "the downloads on draining nodes all finished (16 MiB each)" \
+	eval "dl_ok 41001 && dl_ok 41002 && dl_ok 41003"
+# In flight at the drain timeout: the end of the endless download (cut once
+# its node is down, or still hanging) is after the drain timeout.
+wait_end() { [ -e "$TMP/endless.end" ]; }
+busywait 30000 wait_end
+end=$(cat "$TMP/endless.end" 2>/dev/null || date +%s.%N)
+cut_s=$(awk -v e="$end" -v t0="$T0" 'BEGIN { printf "%d", (e - t0) * 1000 }')
+echo "# endless download ended at ${cut_s} ms (drain timeout at $(t_of "$E" drain-timeout) ms), rc $(cat "$TMP/endless.rc" 2>/dev/null || echo running)"
+check "the endless download was not cut before the drain timeout" \
+	test "$cut_s" -ge "$(t_of "$E" drain-timeout)"
+# The others were in flight when their nodes were set to drain.
+inflight=0
+for port in 41001 41002 41003; do
+	end=$(cat "$TMP/d$port.end")
+	awk -v e="$end" -v t0="$T0" -v d="$(t_of "${NODE_OF[$port]}" drain)" \
+		'BEGIN { exit !((e - t0) * 1000 > d) }' && inflight=$((inflight + 1))
+done
+check "downloads were in flight when their nodes started draining ($inflight of 3)" \
+	test $inflight -ge 1
+
+drained_ev() { grep -q "\"event\":\"member-drained\".*\"address\":\"172.19.181.$1\"" "$TMP/mon"; }
+ok_all=1
+for p in "${NORMAL[@]}"; do drained_ev "$p" || ok_all=0; done
+check "the kernel sent member-drained for the drained members" test $ok_all = 1
+check "every node's link is gone" \
+	eval "! ls /sys/class/net | grep -q '^usb[1-4]$'"
+states=$(ctl -j show | jq -r '[.services[0].members[].state] | unique | join(",")')
+check "members back in their state (active), out of rotation (slot-off)" \
+	eval "[ '$states' = active ] && [ \"\$(ctl -j show | jq '[.services[0].members[] | .health | index(\"slot-off\") != null] | all')\" = true ]"
+check "poweroff JSON ends with the summary" \
+	test "$(tail -n 1 "$TMP/po" | jq -c '[.step, .nodes, .clean]')" = '["summary",4,2]'
+
+# --- power on with stagger and wait ---
+echo 1000 >$HAT/stagger_ms
+t0=$(date +%s%N)
+ctl -j power on all wait 180 >"$TMP/on" 2>&1
+rc=$?
+t_ms=$((($(date +%s%N) - t0) / 1000000))
+sed 's/^/# /' "$TMP/on"
+check "power on all wait: exit 0 with every link up" \
+	eval "[ $rc = 0 ] && [ \$(jq -r 'select(.step == \"up\") | .slot' '$TMP/on' | sort | tr -d '\n') = hat0/p1hat0/p2hat0/p3hat0/p4 ]"
+check "power on all: staggered (3 gaps of 1 s, took ${t_ms} ms)" test $t_ms -ge 3000
+for p in 1 2 3 4; do sim wait-link $p up 60 >/dev/null; done
+out=$(hits 8 http://$VIP/)
+echo "$out" | sort | uniq -c | sed 's/^/# /'
+check "members serve again after power on" \
+	eval "[ \$(grep -c fail <<<'$out') = 0 ] && [ \$(sort -u <<<'$out' | wc -l) = 4 ]"
+out=$(ctl power on p1 wait 5 2>&1)
+check "power on ... wait: a node already up returns at once" test $? = 0
+
+# --- clusterctrl compatibility against the driver ---
+ln -s "$(readlink -f "$CTL")" "$TMP/clusterctrl"
+CC=$TMP/clusterctrl
+st=$("$CC" status)
+echo "$st" | sed 's/^/# /'
+check "clusterctrl status: maxpi, version, p1-p4 as sysfs says" \
+	eval "grep -qx maxpi:4 <<<'$st' && grep -qx hat_version_major:2 <<<'$st' && [ \"\$(grep -E '^p[1-4]:' <<<'$st' | tr -d '\n')\" = p1:1p2:1p3:1p4:1 ]"
+"$CC" off p3
+check "clusterctrl off p3: slot off, link gone" \
+	eval "[ \$(cat $HAT/p3/power) = 0 ] && sim wait-link 3 down 30"
+"$CC" on p3
+check "clusterctrl on p3: slot on, link back" \
+	eval "[ \$(cat $HAT/p3/power) = 1 ] && sim wait-link 3 up 60"
+"$CC" alert on
+check "clusterctrl alert on / status hat_alert:1" \
+	eval "[ \$(cat $HAT/alert) = 1 ] && \"$CC\" status | grep -qx hat_alert:1"
+"$CC" alert off
+
+ktap_finish
