@@ -96,13 +96,14 @@ check "passive: member healthy again" health_is 4 '[]'
 : >"$TMP/t2"
 traffic "$TMP/t2" 40 &
 tr=$!
+scheds=(rr wrr lc wlc sh mh)
 for i in $(seq 12); do
 	ctl member del tcp $S 172.19.181.4:80
 	ctl member set tcp $S 172.19.181.1:80 weight $((i % 5 + 1))
 	ctl member set tcp $S 172.19.181.2:80 state drain
 	ctl member add tcp $S 172.19.181.4:80 weight $((i % 3 + 1))
 	ctl member set tcp $S 172.19.181.2:80 state active
-	ctl service set tcp $S sched $(echo rr wrr lc wlc sh mh | cut -d' ' -f$((i % 6 + 1)))
+	ctl service set tcp $S sched "${scheds[i % 6]}"
 done
 wait $tr
 sort "$TMP/t2" | uniq -c | sed 's/^/# churn: /'

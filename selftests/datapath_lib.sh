@@ -58,7 +58,7 @@ dp_setup() {
 		fi
 	done
 	for p in 1 2 3 4; do
-		if ! sim wait-link "$p" up 60 >/dev/null; then
+		if ! sim wait-link "$p" up 120 >/dev/null; then
 			ktap_skip_all "node p$p did not come up"
 			exit "$KSFT_SKIP"
 		fi

@@ -67,7 +67,7 @@ EOF
 cat >"$N/shutdown" <<EOF
 #!/bin/sh
 date +%s.%N >"$N/shutdown.start"
-exec "$(readlink -f "$CTL")" -j poweroff all drain-timeout 30 grace 15 \\
+exec "$(readlink -f "$CTL")" -j poweroff all drain-timeout 30 grace 30 \\
 	shutdown-cmd 'socat -T 3 - TCP:%a:2222' halt halt-cmd 'touch $N/controller-halted' \\
 	>"$N/po.json" 2>"$N/po.err"
 EOF
@@ -108,9 +108,9 @@ sleep 1
 set_status() { # file first; upsrw if the driver did not pick it up
 	want=$1
 	ups_status "$1" "$2"
-	busywait 6000 is_status && return 0
+	busywait 20000 is_status && return 0
 	upsrw -s ups.status="$1" -u admin -p secret $UPS >/dev/null 2>&1
-	busywait 6000 is_status
+	busywait 20000 is_status
 }
 check "UPS on battery (OB)" set_status OB 80
 sleep 4
