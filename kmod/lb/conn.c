@@ -120,11 +120,15 @@ static void clb_stats_add(struct clb_stats *st, u64 conns, const u64 d[4])
 static void clb_conn_fold(struct clb_conn *c)
 {
 	static const u64 none[4];
-	const struct nf_conn_acct *acct = nf_conn_acct_find(c->ct);
+	const struct nf_conn_acct *acct;
 	const struct nf_conn_counter *cnt;
 	u64 now[4], d[4];
 	int i;
 
+	/* Until it is confirmed, the packet's CPU may still reallocate ext. */
+	if (!nf_ct_is_confirmed(c->ct))
+		return;
+	acct = nf_conn_acct_find(c->ct);
 	if (!acct)
 		return;
 	cnt = acct->counter;
@@ -444,7 +448,11 @@ static void clb_conn_release(struct clb_dp_net *dpn, struct clb_conn *c,
 	}
 	if (c->trial && !c->judged)
 		clear_bit(0, &m->dp.trial);
-	if (kill) {
+	/*
+	 * Only a confirmed entry is in conntrack's table and can be deleted;
+	 * an unconfirmed one belongs to the packet carrying it.
+	 */
+	if (kill && nf_ct_is_confirmed(c->ct)) {
 		clb_nat_reset_ct(c->ct);
 		nf_ct_kill(c->ct);
 	}
@@ -453,7 +461,12 @@ static void clb_conn_release(struct clb_dp_net *dpn, struct clb_conn *c,
 	clb_conn_free(c);
 }
 
-/* Take all of @m's records and end their flows. */
+/*
+ * Take @m's records and end their flows. A flow whose first packet is
+ * still on its way (entry not confirmed) cannot be ended yet: unless @m
+ * is going away, its record stays, doomed, and the walk ends it once
+ * conntrack has confirmed it.
+ */
 static void clb_conn_flush(struct clb_member *m, bool dead)
 {
 	struct clb_dp_net *dpn = clb_dp_net(clb_service_net(m->svc));
@@ -463,8 +476,14 @@ static void clb_conn_flush(struct clb_member *m, bool dead)
 	spin_lock_bh(&m->dp.lock);
 	if (dead)
 		m->dp.dead = true;
-	list_splice_init(&m->dp.conns, &list);
-	m->dp.n_conns = 0;
+	list_for_each_entry_safe(c, tmp, &m->dp.conns, node) {
+		if (!dead && !nf_ct_is_confirmed(c->ct)) {
+			c->doomed = true;
+			continue;
+		}
+		list_move(&c->node, &list);
+		m->dp.n_conns--;
+	}
 	spin_unlock_bh(&m->dp.lock);
 
 	list_for_each_entry_safe(c, tmp, &list, node)
@@ -561,11 +580,21 @@ static void clb_conn_gc_member(struct clb_dp_net *dpn, struct clb_member *m)
 	struct clb_gc_verdict v = {};
 	struct clb_conn *c, *tmp;
 	LIST_HEAD(dead);
+	LIST_HEAD(doomed);
 
 	spin_lock_bh(&m->dp.lock);
 	list_for_each_entry_safe(c, tmp, &m->dp.conns, node) {
 		if (clb_ct_dead(c->ct)) {
 			list_move(&c->node, &dead);
+			m->dp.n_conns--;
+			continue;
+		}
+		if (!nf_ct_is_confirmed(c->ct)) {
+			v.busy++;	/* its packet may still change it */
+			continue;
+		}
+		if (c->doomed) {
+			list_move(&c->node, &doomed);
 			m->dp.n_conns--;
 			continue;
 		}
@@ -575,6 +604,8 @@ static void clb_conn_gc_member(struct clb_dp_net *dpn, struct clb_member *m)
 
 	list_for_each_entry_safe(c, tmp, &dead, node)
 		clb_conn_release(dpn, c, false);
+	list_for_each_entry_safe(c, tmp, &doomed, node)
+		clb_conn_release(dpn, c, true);
 
 	if (v.fail)
 		clb_health_fail(dpn, m);
@@ -744,6 +775,8 @@ void clb_dp_service_put(struct net *net)
 	if (WARN_ON(!dpn->n_services) || --dpn->n_services)
 		return;
 	clb_nat_unregister(net);
+	/* Other NAT users keep the NAT core's hooks: wait for ours to end. */
+	synchronize_net();
 	clb_conn_gc_stop(dpn);
 	nf_ct_netns_put(net, NFPROTO_INET);
 }

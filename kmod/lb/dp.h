@@ -69,6 +69,7 @@ struct clb_tmpl;
  * @replied: the member answered (SYN-ACK or a UDP reply)
  * @judged: passive health already looked at this connection
  * @trial: this is the trial connection of a member in error
+ * @doomed: its flow is to be ended as soon as conntrack confirms it
  */
 struct clb_conn {
 	struct list_head node;
@@ -80,7 +81,8 @@ struct clb_conn {
 	u8 active:1,
 	   replied:1,
 	   judged:1,
-	   trial:1;
+	   trial:1,
+	   doomed:1;
 };
 
 struct clb_member *clb_conn_schedule(struct clb_dp_net *dpn,

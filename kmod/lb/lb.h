@@ -157,7 +157,9 @@ struct clb_member;
  *	datapath may still read it); called with the namespace lock held,
  *	after the scheduler was unpublished and a grace period elapsed
  * @add_member: a member was added (already on @svc->members)
- * @del_member: a member is about to be removed (still on @svc->members)
+ * @del_member: a member was taken off @svc->members (the datapath may
+ *	still be looking at it); must not fail: after a grace period
+ *	nothing of @svc->sched_data may point at it
  * @upd_member: a member's weight or state changed
  * @schedule: pick a member for a new connection, or NULL; called under
  *	rcu_read_lock() from softirq or process context
@@ -172,7 +174,7 @@ struct clb_sched {
 	int (*init_service)(struct clb_service *svc);
 	void (*done_service)(struct clb_service *svc);
 	int (*add_member)(struct clb_service *svc, struct clb_member *m);
-	int (*del_member)(struct clb_service *svc, struct clb_member *m);
+	void (*del_member)(struct clb_service *svc, struct clb_member *m);
 	int (*upd_member)(struct clb_service *svc, struct clb_member *m);
 	struct clb_member *(*schedule)(struct clb_service *svc,
 				       const struct sk_buff *skb);

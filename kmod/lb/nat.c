@@ -306,6 +306,17 @@ static unsigned int clb_nat_dnat(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	dpn = clb_dp_net(state->net);
 
+	/*
+	 * An entry from before the service (or before any NAT hook of this
+	 * namespace) that never got a mapping: too late to give it one, and
+	 * extensions cannot be added to it. End it; the client's next
+	 * packet starts a new one, which is scheduled.
+	 */
+	if (nf_ct_is_confirmed(ct)) {
+		nf_ct_kill(ct);
+		return NF_DROP;
+	}
+
 	if (t->dst.protonum == IPPROTO_TCP &&
 	    !clb_nat_is_syn(skb, clb_nat_v6(state))) {
 		atomic64_inc(&dpn->nonsyn);

@@ -36,7 +36,8 @@
  * struct clb_mh - state of one service
  * @rcu: for freeing
  * @seed: hash seed of clients
- * @t: the lookup table, all NULL when no member has a weight
+ * @t: the lookup table, all NULL when no member has a weight (NULL too
+ *	where a removed member was when no new table could be allocated)
  */
 struct clb_mh {
 	struct rcu_head rcu;
@@ -147,9 +148,18 @@ static int clb_mh_changed(struct clb_service *svc, struct clb_member *m)
 	return clb_mh_build(svc, NULL);
 }
 
-static int clb_mh_del_member(struct clb_service *svc, struct clb_member *m)
+static void clb_mh_del_member(struct clb_service *svc, struct clb_member *m)
 {
-	return clb_mh_build(svc, m);
+	struct clb_mh *mh;
+	unsigned int i;
+
+	if (!clb_mh_build(svc, m))
+		return;
+	/* No memory for a new table: @m must not stay in the old one. */
+	mh = rcu_dereference_protected(svc->sched_data, true);
+	for (i = 0; i < CLB_MH_SIZE; i++)
+		if (mh->t[i] == m)
+			WRITE_ONCE(mh->t[i], NULL);
 }
 
 static struct clb_member *clb_mh_schedule(struct clb_service *svc,
@@ -162,17 +172,18 @@ static struct clb_member *clb_mh_schedule(struct clb_service *svc,
 	if (!mh)
 		return NULL;
 	c = clb_src_hash(svc, skb, mh->seed) % CLB_MH_SIZE;
-	m = mh->t[c];
-	if (!m || clb_member_available(m))
+	m = READ_ONCE(mh->t[c]);
+	if (m && clb_member_available(m))
 		return m;
 	for (i = 1; i <= CLB_MH_FALLBACK; i++) {
-		m = mh->t[clb_src_hash(svc, skb, mh->seed + i) % CLB_MH_SIZE];
-		if (clb_member_available(m))
+		m = READ_ONCE(mh->t[clb_src_hash(svc, skb, mh->seed + i) %
+				   CLB_MH_SIZE]);
+		if (m && clb_member_available(m))
 			return m;
 	}
 	for (i = 1; i < CLB_MH_SIZE; i++) {
-		m = mh->t[(c + i) % CLB_MH_SIZE];
-		if (clb_member_available(m))
+		m = READ_ONCE(mh->t[(c + i) % CLB_MH_SIZE]);
+		if (m && clb_member_available(m))
 			return m;
 	}
 	return NULL;

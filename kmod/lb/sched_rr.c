@@ -42,16 +42,20 @@ static void clb_rr_done_service(struct clb_service *svc)
 	kfree_rcu(rr, rcu);
 }
 
-static int clb_rr_del_member(struct clb_service *svc, struct clb_member *m)
+static void clb_rr_del_member(struct clb_service *svc, struct clb_member *m)
 {
 	struct clb_rr *rr = rcu_dereference_protected(svc->sched_data, true);
 
-	/* Step back so that the next pick continues after @m's position. */
+	/*
+	 * @m is unlinked: its prev is poisoned, its next still valid, so the
+	 * member before it is next->prev. The next pick continues after
+	 * @m's old position. A pick that found @m before the unlink held
+	 * the lock and is over; no later one can reach it.
+	 */
 	spin_lock_bh(&svc->sched_lock);
 	if (rr->last == &m->list)
-		rr->last = m->list.prev;
+		rr->last = m->list.next->prev;
 	spin_unlock_bh(&svc->sched_lock);
-	return 0;
 }
 
 static struct clb_member *clb_rr_schedule(struct clb_service *svc,

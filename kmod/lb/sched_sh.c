@@ -27,7 +27,8 @@
  * struct clb_sh - state of one service
  * @rcu: for freeing
  * @seed: hash seed
- * @b: the buckets, NULL where no member has a weight
+ * @b: the buckets, NULL where no member has a weight (or where a removed
+ *	member was when no new table could be allocated)
  */
 struct clb_sh {
 	struct rcu_head rcu;
@@ -91,9 +92,18 @@ static int clb_sh_changed(struct clb_service *svc, struct clb_member *m)
 	return clb_sh_build(svc, NULL);
 }
 
-static int clb_sh_del_member(struct clb_service *svc, struct clb_member *m)
+static void clb_sh_del_member(struct clb_service *svc, struct clb_member *m)
 {
-	return clb_sh_build(svc, m);
+	struct clb_sh *sh;
+	unsigned int i;
+
+	if (!clb_sh_build(svc, m))
+		return;
+	/* No memory for a new table: @m must not stay in the old one. */
+	sh = rcu_dereference_protected(svc->sched_data, true);
+	for (i = 0; i < CLB_SH_BUCKETS; i++)
+		if (sh->b[i] == m)
+			WRITE_ONCE(sh->b[i], NULL);
 }
 
 static struct clb_member *clb_sh_schedule(struct clb_service *svc,
@@ -106,11 +116,9 @@ static struct clb_member *clb_sh_schedule(struct clb_service *svc,
 		return NULL;
 	b = clb_src_hash(svc, skb, sh->seed);
 	for (i = 0; i < CLB_SH_BUCKETS; i++) {
-		struct clb_member *m = sh->b[(b + i) % CLB_SH_BUCKETS];
+		struct clb_member *m = READ_ONCE(sh->b[(b + i) % CLB_SH_BUCKETS]);
 
-		if (!m)
-			return NULL;
-		if (clb_member_available(m))
+		if (m && clb_member_available(m))
 			return m;
 	}
 	return NULL;

@@ -43,6 +43,11 @@ static int clb_wrr_changed(struct clb_service *svc, struct clb_member *m)
 	return 0;
 }
 
+static void clb_wrr_del_member(struct clb_service *svc, struct clb_member *m)
+{
+	clb_wrr_reset(svc);
+}
+
 static struct clb_member *clb_wrr_schedule(struct clb_service *svc,
 					   const struct sk_buff *skb)
 {
@@ -72,7 +77,7 @@ static struct clb_sched clb_wrr = {
 	.module = THIS_MODULE,
 	.init_service = clb_wrr_init_service,
 	.add_member = clb_wrr_changed,
-	.del_member = clb_wrr_changed,
+	.del_member = clb_wrr_del_member,
 	.upd_member = clb_wrr_changed,
 	.schedule = clb_wrr_schedule,
 };

@@ -319,11 +319,21 @@ int clb_service_update(struct clb_net *lbn, struct clb_service *svc,
 	return 0;
 }
 
-static void clb_member_unlink(struct clb_service *svc, struct clb_member *m)
+/*
+ * Off the list first, then out of the scheduler's state (@sched, or NULL
+ * when the whole service goes after a grace period), then the flows: in
+ * this order nothing that can outlive the grace period still points at
+ * @m (a scheduler that found it on the list before it was unlinked is
+ * corrected by its del_member, which runs after).
+ */
+static void clb_member_unlink(struct clb_service *svc, struct clb_member *m,
+			      const struct clb_sched *sched)
 {
-	clb_dp_member_gone(m);	/* datapath: end its flows */
 	list_del_rcu(&m->list);
 	svc->n_members--;
+	if (sched && sched->del_member)
+		sched->del_member(svc, m);
+	clb_dp_member_gone(m);	/* datapath: end its flows */
 	call_rcu(&m->rcu, clb_member_free_rcu);
 }
 
@@ -347,7 +357,7 @@ void clb_service_del(struct clb_net *lbn, struct clb_service *svc)
 	 * after a grace period.
 	 */
 	list_for_each_entry_safe(m, tmp, &svc->members, list)
-		clb_member_unlink(svc, m);
+		clb_member_unlink(svc, m, NULL);
 	if (sched) {
 		if (sched->done_service)
 			sched->done_service(svc);
@@ -456,7 +466,7 @@ int clb_member_add(struct clb_net *lbn, struct clb_service *svc,
 		err = sched->add_member(svc, m);
 		if (err) {
 			/* Readers may have seen it: unlink, free later. */
-			clb_member_unlink(svc, m);
+			clb_member_unlink(svc, m, sched);
 			return err;
 		}
 	}
@@ -516,11 +526,7 @@ int clb_member_update(struct clb_net *lbn, struct clb_member *m,
  */
 void clb_member_del(struct clb_net *lbn, struct clb_member *m)
 {
-	const struct clb_sched *sched = clb_service_sched(lbn, m->svc);
-
-	if (sched && sched->del_member)
-		sched->del_member(m->svc, m);
-	clb_member_unlink(m->svc, m);
+	clb_member_unlink(m->svc, m, clb_service_sched(lbn, m->svc));
 	clb_net_changed(lbn);
 }
 
