@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# A short smoke run of the benchmark (make bench): one round of 2 s runs.
-# It checks that every peer is set up and really balances, and that the
-# report and chart are produced. It asserts nothing about speed: figures
+# A short smoke run of the benchmark (make bench): one round of 2 s runs,
+# and the scaling runs at small sizes (4 and 64 members, 200 connections
+# held). It checks that every peer is set up and really balances, that
+# every scaling configuration is measured, and that the report and chart
+# are produced. It asserts nothing about speed: figures
 # come from a full `make bench`, as ratios within one run.
 
 . "$(dirname "$0")/../lib.sh"
@@ -13,7 +15,7 @@ defer rm -rf "$out"
 systems="floor clusterlb ipvs nft haproxy apache"
 
 ktap_header
-ktap_plan 9
+ktap_plan 16
 
 check "scripts/bench --smoke runs" "$CLUSTERLB_TOP/scripts/bench" --smoke --out "$out"
 check "report.md is written" test -s "$out/report.md"
@@ -21,5 +23,15 @@ check "chart.png is a PNG" sh -c "head -c 8 '$out/chart.png' | grep -q PNG"
 for s in $systems; do
 	check "$s balances and is measured" grep -q "^1,$s,cps,[0-9]" "$out/results.csv"
 done
+
+for c in clusterlb-rr clusterlb-wrr clusterlb-mh ipvs-wrr; do
+	check "$c: new conn/s with 64 members" grep -q "^scale,$c,cps_members_64,[0-9]" "$out/results.csv"
+done
+for c in clusterlb-wrr ipvs-wrr; do
+	check "$c: new conn/s and memory with 200 connections held" \
+		eval "grep -q '^scale,$c,cps_held_200,[0-9]' '$out/results.csv' &&
+			grep -q '^scale,$c,mem_kb_held_200,-\?[0-9]' '$out/results.csv'"
+done
+check "the report has the scaling tables" grep -q '^## Scaling: connections held open' "$out/report.md"
 
 ktap_finish
