@@ -33,7 +33,11 @@ ktap_plan() { ktap_set_plan "$1"; }
 ktap_ok() { ktap_test_pass "$1"; }
 ktap_fail() { ktap_test_fail "$1"; }
 ktap_skip() { ktap_test_skip "$1 ($2)"; }
-ktap_finish() { ktap_finished; }
+# The time each program takes shows in the log (make check's budget).
+ktap_finish() {
+	echo "# ${0##*/}: ${SECONDS}s"
+	ktap_finished
+}
 
 # Run CMD, keep its output for the log if it fails.
 _run() {
