@@ -73,7 +73,12 @@ struct clusterctrl {
 	bool alert;
 };
 
-/* Wait until CMD reads 0: the firmware NAKs writes while one is pending. */
+/*
+ * Wait until CMD reads 0. While a command is pending the firmware NAKs every
+ * write message (i2c_do_emulated()), including the register-pointer write
+ * that starts this very read: a NAK (-ENXIO from i2c-tiny-usb, -EREMOTEIO
+ * from other adapters) means "busy" too, not a failure.
+ */
 static int ctrl_wait(struct i2c_client *client)
 {
 	unsigned long timeout = jiffies + msecs_to_jiffies(CTRL_CMD_TIMEOUT_MS);
@@ -81,7 +86,9 @@ static int ctrl_wait(struct i2c_client *client)
 
 	for (;;) {
 		v = i2c_smbus_read_byte_data(client, CTRL_REG_CMD);
-		if (v <= 0)
+		if (!v)
+			return 0;
+		if (v < 0 && v != -ENXIO && v != -EREMOTEIO)
 			return v;
 		if (time_after(jiffies, timeout))
 			return -ETIMEDOUT;
