@@ -9,6 +9,7 @@
 #   check DESC CMD...           ok if CMD succeeds (its output is shown on failure)
 #   check_fail DESC CMD...      ok if CMD fails
 #   busywait TIMEOUT_MS CMD...  poll CMD (every 50 ms) until it succeeds
+#   write_fd_enodev FD          writing to open FD fails with ENODEV
 #   require_cmd CMD...          skip the whole program if a tool is missing
 #   defer CMD...                run CMD at exit, last deferred first
 #   ktap_finish                 totals, and the kselftest exit code
@@ -86,6 +87,15 @@ busywait() {
 		(((now - start) / 1000000 >= timeout_ms)) && return 1
 		sleep 0.05
 	done
+}
+
+# write_fd_enodev FD: writing "0" to the already open FD fails with ENODEV
+# (its device went away under it).
+write_fd_enodev() {
+	local err
+	err=$(perl -e 'open(my $f, ">&=", $ARGV[0]) or die "$!\n";
+		defined(syswrite($f, "0")) or die "$!\n";' "$1" 2>&1) && return 1
+	[[ $err == *"No such device"* ]] || { echo "$err"; return 1; }
 }
 
 require_cmd() {
