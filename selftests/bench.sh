@@ -39,7 +39,7 @@ check_fail "no node link before power" link_present usb2
 # P2 is bit 1: latch OUT first, then make the pin an output (vendor order).
 set_bits 0x01 0x02
 clear_bits 0x03 0x02
-check "powered node attaches (usb2 appears)" sim wait-link 2 up 60
+check "powered node attaches (usb2 appears)" sim wait-link 2 up 120
 check "IN follows OUT for the output pin" busywait 3000 in_bit 0x02
 check "node answers HTTP from the LAN (IPv4)" busywait 5000 http_is http://172.19.181.2/ p2
 check "node answers HTTP from the LAN (IPv6)" busywait 5000 http_is "http://[fd00:181::2]/" p2
@@ -51,7 +51,7 @@ check_fail "detached node no longer answers" http_is http://172.19.181.2/ p2
 
 set_bits 0x01 0x04
 clear_bits 0x03 0x04
-sim wait-link 3 up 60 >/dev/null
+sim wait-link 3 up 120 >/dev/null
 sim hat-powerup
 check "HAT power-up detaches every node" sim wait-link 3 down 60
 check "HAT power-up: DIR and OUT read 0xff" test "$(reg 0x03)$(reg 0x01)" = 0xff0xff
@@ -60,7 +60,7 @@ check "HAT power-up: DIR and OUT read 0xff" test "$(reg 0x03)$(reg 0x01)" = 0xff
 sim down
 sim_up --ethpi --bridge
 sim power 1 on
-if sim wait-link 1 up 60 && test "$(cat /sys/class/net/ethpi1/master/uevent 2>/dev/null |
+if sim wait-link 1 up 120 && test "$(cat /sys/class/net/ethpi1/master/uevent 2>/dev/null |
 	sed -n 's/^INTERFACE=//p')" = br0; then
 	ktap_ok "--ethpi --bridge: ethpi1 is a port of br0"
 else

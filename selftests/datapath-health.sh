@@ -64,7 +64,7 @@ check "power off: health slot-off and link-down" \
 echo 1 >$HAT/p2/power
 powered_no_link() { has 2 link-down && ! has 2 slot-off; }
 check "power on: slot on but not back before its link" busywait 5000 powered_no_link
-sim wait-link 2 up 60 >/dev/null
+sim wait-link 2 up 120 >/dev/null
 check "power on: healthy once the link is up" busywait 5000 health_is 2 '[]'
 check "power on: p2 takes connections again" eval "hits 8 $URL | grep -qx p2"
 

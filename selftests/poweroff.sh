@@ -180,7 +180,7 @@ check "clusterctrl off p3: slot off, link gone" \
 	eval "[ \$(cat $HAT/p3/power) = 0 ] && sim wait-link 3 down 30"
 "$CC" on p3
 check "clusterctrl on p3: slot on, link back" \
-	eval "[ \$(cat $HAT/p3/power) = 1 ] && sim wait-link 3 up 60"
+	eval "[ \$(cat $HAT/p3/power) = 1 ] && sim wait-link 3 up 120"
 "$CC" alert on
 check "clusterctrl alert on / status hat_alert:1" \
 	eval "[ \$(cat $HAT/alert) = 1 ] && \"$CC\" status | grep -qx hat_alert:1"
