@@ -18,6 +18,9 @@ ktap_header
 ktap_plan 16
 
 check "scripts/bench --smoke runs" "$CLUSTERLB_TOP/scripts/bench" --smoke --out "$out"
+# A splat's whole report, for the log (the check shows only its start).
+grep -E -A 40 'WARNING:|BUG|Oops|Call Trace' "$out/vm-kernel.log" 2>/dev/null |
+	head -n 80 | sed 's/^/# kernel: /'
 check "report.md is written" test -s "$out/report.md"
 check "chart.png is a PNG" sh -c "head -c 8 '$out/chart.png' | grep -q PNG"
 for s in $systems; do
