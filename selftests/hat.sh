@@ -156,8 +156,14 @@ for v in "${stagger_bad[@]}"; do
 done
 check_fail "stagger_ms: nobody cannot write" wr_nobody "$H/stagger_ms"
 check "stagger_ms is still the default 1000" is "$H/stagger_ms" 1000
-check "nothing changed, p1 still running" \
-	eval "test \"\$(snapshot)\" = \"\$before\" && test $(cat /sys/class/net/usb1/ifindex) = $ifindex && http_is 1"
+unchanged_p1_running() {
+	local now
+	now=$(snapshot)
+	[ "$now" = "$before" ] || { diff <(echo "$before") <(echo "$now"); return 1; }
+	[ "$(cat /sys/class/net/usb1/ifindex)" = "$ifindex" ] || { echo "# usb1 was replaced"; return 1; }
+	http_is 1 || { echo "# p1 does not answer HTTP"; return 1; }
+}
+check "nothing changed, p1 still running" unchanged_p1_running
 
 # --- power_all and the stagger ---
 check "power_all reads 0 with one slot on" is "$H/power_all" 0

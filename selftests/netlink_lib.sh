@@ -4,6 +4,10 @@
 # kernel's YNL cli.py and the spec, and check replies and errors.
 #
 #   ynl ARGS...                    cli.py --spec clusterlb.yaml --output-json ARGS
+#                                  (through ynl_server.py after ynl_serve)
+#   ynl_serve                      answer this shell's ynl requests from one
+#                                  long-running process, stopped at exit
+#   ynl_spec_valid                 the spec passes the kernel's YNL schema
 #   nl_json DESC FILTER ARGS...    ok if `ynl ARGS` succeeds and jq -e FILTER
 #                                  holds on its output
 #   nl_err DESC ERRNO MSG ARGS...  ok if `ynl ARGS` fails with ERRNO (a name
@@ -17,17 +21,55 @@ YNL_DIR=$CLUSTERLB_CACHE/linux-source/tools/net/ynl
 CLB_SPEC=$CLUSTERLB_TOP/Documentation/netlink/specs/clusterlb.yaml
 PY=/usr/bin/python3
 
-# cli.py validates the spec against the kernel's schema when
-# python3-jsonschema is installed; it looks for the schema next to the
-# spec's directory otherwise, which an out-of-tree repo does not have.
-if "$PY" -c 'import jsonschema' 2>/dev/null; then
-	YNL_SCHEMA=(--schema "$CLUSTERLB_CACHE/linux-source/Documentation/netlink/genetlink-legacy.yaml")
-else
-	YNL_SCHEMA=(--no-schema)
-fi
+YNL_SCHEMA=$CLUSTERLB_CACHE/linux-source/Documentation/netlink/genetlink-legacy.yaml
+# Set by ynl_serve in the shell that started the server; a child shell that
+# sources this file again (another user, another namespace) uses cli.py.
+_ynl_srv=
 
+# Validating the spec against the schema takes longer than the request
+# itself under TCG, so it is done once (ynl_spec_valid), not per request.
 ynl() {
-	"$PY" "$YNL_DIR/cli.py" --spec "$CLB_SPEC" "${YNL_SCHEMA[@]}" --output-json "$@"
+	local line
+	if [ -z "$_ynl_srv" ]; then
+		"$PY" "$YNL_DIR/cli.py" --spec "$CLB_SPEC" --no-schema --output-json "$@"
+		return
+	fi
+	printf '%s\x1f' "$@" >&"$_ynl_in"
+	printf '\x1e' >&"$_ynl_in"
+	while IFS= read -r line <&"$_ynl_out"; do
+		if [[ $line == $'\x1e '* ]]; then
+			return "${line#$'\x1e '}"
+		fi
+		printf '%s\n' "$line"
+	done
+	echo "# ynl_server.py is gone"
+	return 1
+}
+
+ynl_serve() {
+	local dir
+	dir=$(mktemp -d) && mkfifo "$dir/in" "$dir/out" || return 1
+	"$PY" "$SELFTESTS_DIR/ynl_server.py" --spec "$CLB_SPEC" --no-schema \
+		<"$dir/in" >"$dir/out" 2>&1 &
+	_ynl_srv=$!
+	exec {_ynl_in}>"$dir/in" {_ynl_out}<"$dir/out"
+	rm -rf "$dir"
+	defer _ynl_serve_stop
+}
+
+_ynl_serve_stop() {
+	exec {_ynl_in}>&- {_ynl_out}<&-
+	wait "$_ynl_srv"
+	_ynl_srv=
+}
+
+ynl_spec_valid() {
+	if ! "$PY" -c 'import jsonschema' 2>/dev/null; then
+		ktap_skip "the spec passes the kernel's YNL schema" "no python3-jsonschema"
+		return
+	fi
+	check "the spec passes the kernel's YNL schema" \
+		"$PY" "$YNL_DIR/cli.py" --spec "$CLB_SPEC" --schema "$YNL_SCHEMA" --list-ops
 }
 
 v4() {
@@ -37,7 +79,7 @@ v4() {
 }
 
 v6() {
-	"$PY" -c 'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]).packed.hex())' "$1"
+	perl -MSocket=inet_pton,AF_INET6 -e 'print unpack("H*", inet_pton(AF_INET6, $ARGV[0])), "\n"' "$1"
 }
 
 _nl_json() {
@@ -57,7 +99,7 @@ nl_json() {
 _nl_err() {
 	local errno=$1 msg=$2 out rc want
 	shift 2
-	want=$("$PY" -c 'import errno, os, sys; print(os.strerror(getattr(errno, sys.argv[1])))' "$errno")
+	want=$(perl -MErrno -e '$! = &{"Errno::$ARGV[0]"}; print "$!"' "$errno")
 	out=$(ynl "$@" 2>&1)
 	rc=$?
 	echo "$out"
