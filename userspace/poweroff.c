@@ -660,10 +660,25 @@ static void node_done(struct node *n)
 	out_end();
 }
 
-static void cut_power(struct node *n)
+/* Members bound to the node go back to the state they had before the drain. */
+static void restore_members(struct node *n)
 {
 	size_t restored = 0;
 
+	for (size_t i = 0; i < n->nmems; i++) {
+		struct lb_member *m = &n->mems[i].m;
+
+		if ((m->have & LB_HAVE_STATE) && m->state != LB_STATE_DRAIN &&
+		    m->state < LB_STATE_COUNT && member_state(m, m->state) == EXIT_OK)
+			restored++;
+	}
+	if (restored)
+		progress(n, "restore", "ok", "%zu member%s back to %s", restored,
+			 restored > 1 ? "s" : "", state_name(n->mems[0].m.state));
+}
+
+static void cut_power(struct node *n)
+{
 	if (n->pid > 0)
 		kill(-n->pid, SIGTERM);	/* e.g. an ssh that never returns */
 	n->power_ok = power_set(&n->s, false) == EXIT_OK;
@@ -675,16 +690,8 @@ static void cut_power(struct node *n)
 	 * and a configuration saved now (ExecStop) does not leave them
 	 * draining for ever.
 	 */
-	for (size_t i = 0; n->power_ok && i < n->nmems; i++) {
-		struct lb_member *m = &n->mems[i].m;
-
-		if ((m->have & LB_HAVE_STATE) && m->state != LB_STATE_DRAIN &&
-		    m->state < LB_STATE_COUNT && member_state(m, m->state) == EXIT_OK)
-			restored++;
-	}
-	if (restored)
-		progress(n, "restore", "ok", "%zu member%s back to %s", restored,
-			 restored > 1 ? "s" : "", state_name(n->mems[0].m.state));
+	if (n->power_ok)
+		restore_members(n);
 	node_done(n);
 }
 
@@ -991,6 +998,54 @@ static void free_nodes(void)
 }
 
 /* halt-cmd, after the last node (also when the nodes could not be handled). */
+static volatile sig_atomic_t stop_sig;
+
+static void on_stop_signal(int sig)
+{
+	stop_sig = sig;
+}
+
+/* No SA_RESTART: the signal must end poll() at once. */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/*
+ * Stopped by a signal (Ctrl-C, systemd): no power is cut from then on, and
+ * nodes still draining go back into rotation; a user who stops a poweroff
+ * wants the cluster as it was, not nodes left draining until the next
+ * restore. A node whose shutdown command ran is halting: its power is left
+ * on, as it is after a plain "sudo poweroff".
+ */
+static void interrupted(void)
+{
+	for (unsigned int i = 0; i < nnodes; i++) {
+		struct node *n = &nodes[i];
+
+		switch (n->ph) {
+		case PH_WAIT:
+			progress(n, "interrupted", "not-started", "left as it was");
+			break;
+		case PH_DRAIN:
+			restore_members(n);
+			progress(n, "interrupted", "drain-cancelled", "drain cancelled, power left on");
+			break;
+		case PH_DOWN:
+			progress(n, "interrupted", "shutting-down",
+				 "the shutdown command ran, power left on");
+			break;
+		case PH_DONE:
+			break;
+		}
+	}
+}
+
 static void run_halt(const struct poweroff_opts *o)
 {
 	pid_t pid;
@@ -1037,6 +1092,7 @@ int do_poweroff(struct args *a)
 	else
 		events_open();
 	rt = rtnl_open();
+	catch_stop_signals();
 	progress(NULL, "start", NULL, "%u node%s, %u at a time, drain-timeout %us, grace %us%s",
 		 n, n == 1 ? "" : "s", o.parallel, o.drain_timeout, o.grace,
 		 o.halt ? ", then halt" : "");
@@ -1054,13 +1110,14 @@ int do_poweroff(struct args *a)
 				active++;
 			started++;
 		}
-		if (started == n && !active)
+		if ((started == n && !active) || stop_sig)
 			break;
 		if (ev_sk)
 			pfd[npfd++] = (struct pollfd){ .fd = mnl_socket_get_fd(ev_sk), .events = POLLIN };
 		if (rt)
 			pfd[npfd++] = (struct pollfd){ .fd = mnl_socket_get_fd(rt), .events = POLLIN };
-		poll(pfd, npfd, POLL_MS);
+		if (poll(pfd, npfd, POLL_MS) < 0 && stop_sig)
+			break;
 		events_read();
 		drain_socket(rt);
 		reap();
@@ -1072,10 +1129,12 @@ int do_poweroff(struct args *a)
 				step_down(&nodes[i], &o, now);
 		}
 	}
+	if (stop_sig)
+		interrupted();
 	for (unsigned int i = 0; i < n; i++)
 		clean += node_clean(&nodes[i]);
 	/* Let the shutdown commands still running finish or go. */
-	for (int i = 0; i < 20; i++) {
+	for (int i = 0; i < 20 && !stop_sig; i++) {
 		bool left = false;
 
 		reap();
@@ -1092,6 +1151,12 @@ int do_poweroff(struct args *a)
 	print_uint(PRINT_ANY, "nodes", "summary: %u nodes", n);
 	print_uint(PRINT_ANY, "clean", ", %u clean", clean);
 	print_uint(PRINT_ANY, "unclean", ", %u not clean", n - clean);
+	if (stop_sig) {
+		char sig[32];
+
+		snprintf(sig, sizeof(sig), "SIG%s", sigabbrev_np(stop_sig) ?: "?");
+		print_string(PRINT_ANY, "interrupted", ", interrupted by %s", sig);
+	}
 	print_nl();
 	out_end();
 	if (rt)
@@ -1101,6 +1166,8 @@ int do_poweroff(struct args *a)
 	ev_sk = NULL;
 	free_nodes();
 
+	if (stop_sig)
+		return 128 + stop_sig;	/* as a shell reports a signal; no halt */
 	if (o.halt)
 		run_halt(&o);
 	return clean == n ? EXIT_OK : EXIT_KERNEL;
