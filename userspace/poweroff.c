@@ -997,7 +997,6 @@ static void free_nodes(void)
 	nnodes = 0;
 }
 
-/* halt-cmd, after the last node (also when the nodes could not be handled). */
 static volatile sig_atomic_t stop_sig;
 
 static void on_stop_signal(int sig)
@@ -1046,6 +1045,7 @@ static void interrupted(void)
 	}
 }
 
+/* halt-cmd, after the last node (also when the nodes could not be handled). */
 static void run_halt(const struct poweroff_opts *o)
 {
 	pid_t pid;
