@@ -86,7 +86,7 @@ echo 0 >"$H/p2/power"
 echo 0 >"$H/p4/power"
 check "p1 and p3 come up, p2 and p4 go" \
 	eval "sim wait-link 1 up 120 && sim wait-link 3 up 120 && sim wait-link 2 down 120 && sim wait-link 4 down 120"
-check "p1 and p3 answer HTTP" eval "busywait 10000 http_is 1 && busywait 10000 http_is 3"
+check "p1 and p3 answer HTTP" eval "busywait 30000 http_is 1 && busywait 30000 http_is 3"
 before=$(regs)
 check "OUT=0x95 with p1 and p3 on" fresh_is 0x95
 link_state() {

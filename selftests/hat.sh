@@ -107,7 +107,7 @@ for p in 1 2 3 4; do
 	check "p$p: write $on" wr "$H/p$p/power" "$on\n"
 	check "p$p: OUT bit $((p - 1)) set, reads 1" eval "bit_set $bit && is $H/p$p/power 1"
 	check "p$p: node link comes up" link_up $p
-	check "p$p: node answers HTTP" busywait 10000 http_is $p
+	check "p$p: node answers HTTP" busywait 30000 http_is $p
 	check "p$p: write $off" wr "$H/p$p/power" "$off"
 	check "p$p: OUT bit cleared, link gone, HTTP stops" \
 		eval "bit_clear $bit && is $H/p$p/power 0 && link_down $p && http_fails $p"
@@ -177,7 +177,7 @@ check "power_all 1 switches p2..p4 on with 2 gaps of 400 ms (>= 800 ms)" \
 check "... and not much longer (< 3000 ms)" test $((t1 - t0)) -lt 3000
 check "all four power bits set, power_all reads 1" \
 	eval "test \$((\$(reg $REG_OUT) & 0x0f)) = 15 && is $H/power_all 1"
-check "all four nodes come up" eval "link_up 2 && link_up 3 && link_up 4 && busywait 10000 http_is 4"
+check "all four nodes come up" eval "link_up 2 && link_up 3 && link_up 4 && busywait 30000 http_is 4"
 check "p1 kept running" test "$(cat /sys/class/net/usb1/ifindex)" = "$ifindex"
 ms_now; t0=$_ms
 echo 0 >"$H/power_all"
