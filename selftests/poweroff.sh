@@ -200,7 +200,7 @@ check "... the member is back to active, its slot still on, its link up" \
 check "... the download goes on" \
 	eval "[ ! -e $TMP/stopped.end ] && [ -n \"\$(node_of 41010)\" ]"
 check "... it says so: drain-cancelled, summary interrupted by SIGINT" \
-	eval "jq -e 'select(.step == \"interrupted\") | .how == \"drain-cancelled\"' $TMP/int >/dev/null &&
+	eval "jq -se '[.[] | select(.step == \"interrupted\") | .how] == [\"drain-cancelled\"]' $TMP/int >/dev/null &&
 	      [ \"\$(tail -n 1 $TMP/int | jq -r .interrupted)\" = SIGINT ]"
 pkill -f 'local-port 41010'
 
