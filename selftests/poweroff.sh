@@ -33,7 +33,9 @@ ktap_plan 28
 TMP=$(mktemp -d)
 defer rm -rf "$TMP"
 S=$VIP:80
-# Downloads at 300 KB/s take about 55 s, well inside the drain timeout;
+# Downloads at 200 KB/s take about 84 s: still running when the poweroff
+# starts however long the set-up took on a loaded machine (70 s seen), and
+# over within the drain timeout, which counts from after their start;
 # the grace leaves a loaded machine time to notice a node's halt.
 DRAIN_TIMEOUT=90
 GRACE=30
@@ -66,7 +68,7 @@ node_of() {
 dl endless 20K 41000
 for port in 41001 41002 41003; do
 	sleep 0.5
-	dl "d$port" 300K $port
+	dl "d$port" 200K $port
 done
 four_conns() { [ "$(ctl -j conn show | jq '[.conns[] | select(.state == "active")] | length')" = 4 ]; }
 busywait 20000 four_conns
@@ -197,8 +199,15 @@ sed 's/^/# /' "$TMP/int"
 check "poweroff stopped by SIGINT while draining: exit 130" test $rc = 130
 check "... the member is back to active, its slot still on, its link up" \
 	eval "[ \"\$(m_state)\" = active ] && [ \$(cat $HAT/p$S_P/power) = 1 ] && [ -e /sys/class/net/usb$S_P ]"
-check "... the download goes on" \
-	eval "[ ! -e $TMP/stopped.end ] && [ -n \"\$(node_of 41010)\" ]"
+# 16 MiB at 100 KB/s take minutes: it must still be running.
+dl_goes_on() {
+	if [ -e "$TMP/stopped.end" ]; then
+		echo "# it ended: curl exit $(cat "$TMP/stopped.rc"), $(stat -c %s "$TMP/stopped") bytes"
+		return 1
+	fi
+	[ -n "$(node_of 41010)" ]
+}
+check "... the download goes on" dl_goes_on
 check "... it says so: drain-cancelled, summary interrupted by SIGINT" \
 	eval "jq -se '[.[] | select(.step == \"interrupted\") | .how] == [\"drain-cancelled\"]' $TMP/int >/dev/null &&
 	      [ \"\$(tail -n 1 $TMP/int | jq -r .interrupted)\" = SIGINT ]"
