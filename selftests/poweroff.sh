@@ -13,7 +13,7 @@
 #   command (cluster-sim hang) is forced off after the grace time; per node
 #   the steps come in the order drain -> drained (or drain-timeout) ->
 #   shutdown -> down -> power-off; the kernel sent member-drained for the
-#   drained members; the nodes really halted (their links dropped, the sim's
+#   member that drained while busy; the nodes really halted (their links dropped, the sim's
 #   "ssh ... poweroff" is a connection to TCP 2222); every slot is off;
 #   members are back in their state, out of rotation (slot-off).
 # - a poweroff stopped by SIGINT while its node drains: exit 130, the
