@@ -13,8 +13,9 @@
 #   command (cluster-sim hang) is forced off after the grace time; per node
 #   the steps come in the order drain -> drained (or drain-timeout) ->
 #   shutdown -> down -> power-off; the kernel sent member-drained for the
-#   member that drained while busy; the nodes really halted (their links dropped, the sim's
-#   "ssh ... poweroff" is a connection to TCP 2222); every slot is off;
+#   member that drained while busy; the nodes really halted (their links
+#   dropped, the sim's "ssh ... poweroff" is a connection to TCP 2222);
+#   every slot is off;
 #   members are back in their state, out of rotation (slot-off).
 # - a poweroff stopped by SIGINT while its node drains: exit 130, the
 #   member back in rotation, the slot still on, the download still going.
