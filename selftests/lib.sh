@@ -29,7 +29,11 @@ fi
 # shellcheck source=/dev/null
 . "$KSFT_DIR/kselftest/ktap_helpers.sh"
 
-ktap_header() { ktap_print_header; }
+# The marker in the kernel log tells which program a splat came from.
+ktap_header() {
+	echo "clusterlb-selftest: ${0##*/} starts" 2>/dev/null >/dev/kmsg
+	ktap_print_header
+}
 ktap_plan() { ktap_set_plan "$1"; }
 ktap_ok() { ktap_test_pass "$1"; }
 ktap_fail() { ktap_test_fail "$1"; }
