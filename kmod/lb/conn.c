@@ -450,11 +450,15 @@ static void clb_conn_release(struct clb_dp_net *dpn, struct clb_conn *c,
 		clear_bit(0, &m->dp.trial);
 	/*
 	 * Only a confirmed entry is in conntrack's table and can be deleted;
-	 * an unconfirmed one belongs to the packet carrying it.
+	 * an unconfirmed one belongs to the packet carrying it. The entry
+	 * leaves the table before the resets go: a client that answers its
+	 * reset with a challenge ACK (data was in flight) may do so at once,
+	 * and that ACK must find no entry, or it is forwarded to the member
+	 * instead of being answered with an exact reset (clb_nat_dnat()).
 	 */
 	if (kill && nf_ct_is_confirmed(c->ct)) {
-		clb_nat_reset_ct(c->ct);
 		nf_ct_kill(c->ct);
+		clb_nat_reset_ct(c->ct);
 	}
 	nf_ct_put(c->ct);
 	clb_tmpl_put(dpn, c->tmpl);

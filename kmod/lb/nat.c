@@ -207,7 +207,8 @@ out:
  * the balancer's) address, each with the sequence number conntrack last
  * saw from the other side.
  *
- * Context: process context or softirq.
+ * Context: process context or softirq; @ct already out of conntrack's
+ * table (nf_ct_kill()), its reference held by the caller.
  */
 void clb_nat_reset_ct(struct nf_conn *ct)
 {
