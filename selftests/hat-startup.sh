@@ -86,19 +86,9 @@ echo 0 >"$H/p2/power"
 echo 0 >"$H/p4/power"
 check "p1 and p3 come up, p2 and p4 go" \
 	eval "sim wait-link 1 up 120 && sim wait-link 3 up 120 && sim wait-link 2 down 120 && sim wait-link 4 down 120"
-# On failure, the path to each node as the controller and the node see it.
 http_13() {
-	local p
 	busywait 30000 http_is 1 && busywait 30000 http_is 3 && return 0
-	for p in 1 3; do
-		echo "# p$p: $(ip -o route get 172.19.181.$p 2>&1)"
-		ip -o addr show dev usb$p 2>&1 | sed 's/^/#   /'
-		ip -n p$p -o addr show dev usb0 2>&1 | sed 's/^/#   p: /'
-		ip -n p$p route 2>&1 | sed 's/^/#   p route: /'
-		ip netns exec p$p ss -Hltn 2>&1 | sed 's/^/#   p listen: /'
-		lan curl -sv -m 3 "http://172.19.181.$p/" 2>&1 | tail -n 3 | sed 's/^/#   curl: /'
-	done
-	sim status 2>&1 | sed 's/^/#   /'
+	node_diag 1 3
 	return 1
 }
 check "p1 and p3 answer HTTP" http_13

@@ -177,7 +177,12 @@ check "power_all 1 switches p2..p4 on with 2 gaps of 400 ms (>= 800 ms)" \
 check "... and not much longer (< 3000 ms)" test $((t1 - t0)) -lt 3000
 check "all four power bits set, power_all reads 1" \
 	eval "test \$((\$(reg $REG_OUT) & 0x0f)) = 15 && is $H/power_all 1"
-check "all four nodes come up" eval "link_up 2 && link_up 3 && link_up 4 && busywait 30000 http_is 4"
+nodes_234_up() {
+	link_up 2 && link_up 3 && link_up 4 && busywait 30000 http_is 4 && return 0
+	node_diag 4
+	return 1
+}
+check "all four nodes come up" nodes_234_up
 check "p1 kept running" test "$(cat /sys/class/net/usb1/ifindex)" = "$ifindex"
 ms_now; t0=$_ms
 echo 0 >"$H/power_all"

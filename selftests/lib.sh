@@ -14,6 +14,7 @@
 #   defer CMD...                run CMD at exit, last deferred first
 #   ktap_finish                 totals, and the kselftest exit code
 #   sim ARGS...                 scripts/cluster-sim
+#   node_diag P...              how node P is reached, for a failed check's log
 #   clb_insmod [PARAM=V...]     load clusterlb.ko and the modules it needs
 # shellcheck shell=bash
 
@@ -54,7 +55,7 @@ _run() {
 }
 
 _show_last() {
-	[ -n "${_last_out:-}" ] && printf '%s\n' "$_last_out" | head -n 20 | sed 's/^/#   /'
+	[ -n "${_last_out:-}" ] && printf '%s\n' "$_last_out" | head -n 40 | sed 's/^/#   /'
 }
 
 check() {
@@ -167,3 +168,18 @@ sim_up() {
 }
 
 lan() { ip netns exec lan "$@"; }
+
+# node_diag P...: the path to each node as the controller and the node see
+# it, and the emulation's state: for the log of a check that failed.
+node_diag() {
+	local p
+	for p in "$@"; do
+		echo "# p$p: $(ip -o route get 172.19.181.$p 2>&1)"
+		ip -o addr show dev usb$p 2>&1 | sed 's/^/#   /'
+		ip -n p$p -o addr show dev usb0 2>&1 | sed 's/^/#   p: /'
+		ip -n p$p route 2>&1 | sed 's/^/#   p route: /'
+		ip netns exec p$p ss -Hltn 2>&1 | sed 's/^/#   p listen: /'
+		lan curl -sv -m 3 "http://172.19.181.$p/" 2>&1 | tail -n 3 | sed 's/^/#   curl: /'
+	done
+	sim status 2>&1 | sed 's/^/#   /'
+}
