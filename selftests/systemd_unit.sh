@@ -57,9 +57,11 @@ sim_up
 defer rmmod clusterlb
 echo "options clusterlb hat_bus=$(sim bus)" >/etc/modprobe.d/clusterlb.conf
 defer rm -f /etc/modprobe.d/clusterlb.conf
+# A loaded machine has taken over 3 minutes to bring the emulated nodes up
+# (the unit's start may take up to its TimeoutStartSec, 15 minutes).
 cat >>/etc/default/clusterlb <<EOF
 CLUSTERLB_POWER_ON=all
-CLUSTERLB_POWER_ON_WAIT=180
+CLUSTERLB_POWER_ON_WAIT=600
 EOF
 mkdir -p "${CONF%/*}"
 {

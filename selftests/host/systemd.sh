@@ -18,7 +18,7 @@ mapfile -t kernels < <(clb_kernels)
 ktap_plan ${#kernels[@]}
 
 for k in "${kernels[@]}"; do
-	out=$("$CLUSTERLB_TOP/scripts/vm-run" -k "$k" --systemd --timeout 900 -- \
+	out=$("$CLUSTERLB_TOP/scripts/vm-run" -k "$k" --systemd --timeout 1500 -- \
 		selftests/systemd_unit.sh 2>&1)
 	rc=$?
 	sed 's/^/# /' <<<"$out"
