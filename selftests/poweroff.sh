@@ -68,18 +68,23 @@ node_of() {
 # The endless one first (20 KB/s: hours for 16 MiB), then one per other
 # node (rr gives each connection the next member); map them afterwards.
 dl endless 20K 41000
-for port in 41001 41002 41003; do
+sleep 0.5
+dl d41001 300K 41001
+# Hold the first node's download (its node drains first) as soon as it is
+# established: a stopped client reads nothing, so the connection stays
+# open until it is let go, however long the rest of the set-up takes.
+est() { lan ss -Htn state established "( sport = :$1 )" | grep -q .; }
+busywait 30000 est 41001
+hold=$(pgrep -f -- "--local-port 41001" | head -n 1)
+[ -n "$hold" ] && kill -STOP "$hold"
+defer kill -CONT "${hold:-0}"
+for port in 41002 41003; do
 	sleep 0.5
 	dl "d$port" 300K $port
 done
 four_conns() { [ "$(ctl -j conn show | jq '[.conns[] | select(.state == "active")] | length')" = 4 ]; }
 # A loaded guest can take a while to set up four downloads.
 busywait 60000 four_conns
-# Hold the first node's download (its node drains first): a stopped client
-# reads nothing, so the connection stays open until it is let go.
-hold=$(pgrep -f -- "--local-port 41001" | head -n 1)
-[ -n "$hold" ] && kill -STOP "$hold"
-defer kill -CONT "${hold:-0}"
 E=$(node_of 41000)
 NORMAL=()
 declare -A NODE_OF
