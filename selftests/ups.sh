@@ -63,12 +63,14 @@ cat >"$N/upsd.users" <<EOF
 	actions = SET
 EOF
 # The SHUTDOWNCMD of the admin guide, with the bench's shutdown command
-# and a halt that only leaves a mark.
+# and a halt that only leaves a mark. The "ssh" retries its connection as
+# ssh's ConnectionAttempts would: a starved guest once missed a node's ARP
+# answer (No route to host).
 cat >"$N/shutdown" <<EOF
 #!/bin/sh
 date +%s.%N >"$N/shutdown.start"
 exec "$(readlink -f "$CTL")" -j poweroff all drain-timeout 30 grace 30 \\
-	shutdown-cmd 'socat -T 3 - TCP:%a:2222' halt halt-cmd 'touch $N/controller-halted' \\
+	shutdown-cmd 'socat -T 3 - TCP:%a:2222,retry=3,interval=1' halt halt-cmd 'touch $N/controller-halted' \\
 	>"$N/po.json" 2>"$N/po.err"
 EOF
 chmod 0755 "$N/shutdown"
