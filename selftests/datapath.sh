@@ -157,14 +157,12 @@ check "long download runs on $first" busywait 10000 \
 	bash -c "conntrack -L -d $VIP 2>/dev/null | grep ESTABLISHED | grep -q 'src=172.19.181.$X '"
 # Its client is held (stopped) while the member drains: a loaded guest
 # once took the 41 s of the download to get to the next check.
-hold=$(pgrep -f -- "-o $TMP/big" | head -n 1)
-[ -n "$hold" ] && kill -STOP "$hold"
-defer kill -CONT "${hold:-0}"
+hold "-o $TMP/big"
 check "state drain" ctl member set tcp $S 172.19.181.$X:80 state drain
 sleep 1
 check "drain: member is not drained while the download runs" \
-	bash -c "cat '$TMP/mon'; [ -n '$hold' ] && kill -0 $dl && ! grep -q drained '$TMP/mon'"
-[ -n "$hold" ] && kill -CONT "$hold"
+	bash -c "cat '$TMP/mon'; [ -n '$held' ] && kill -0 $dl && ! grep -q drained '$TMP/mon'"
+release
 out=$(hits 12 $URL)
 echo "$out" | sort | uniq -c | sed 's/^/# /'
 check "drain: no new connection (persistence ignored)" \

@@ -38,9 +38,17 @@ ktap_header() {
 	ktap_print_header
 }
 ktap_plan() { ktap_set_plan "$1"; }
-ktap_ok() { ktap_test_pass "$1"; }
-ktap_fail() { ktap_test_fail "$1"; }
-ktap_skip() { ktap_test_skip "$1 ($2)"; }
+# Where the time goes: a result that came 10 s or more after the one
+# before says so.
+_since() {
+	local now=$SECONDS
+	((now - ${_last_result:-0} >= 10)) &&
+		echo "# $((now - ${_last_result:-0})) s since the previous result"
+	_last_result=$now
+}
+ktap_ok() { _since; ktap_test_pass "$1"; }
+ktap_fail() { _since; ktap_test_fail "$1"; }
+ktap_skip() { _since; ktap_test_skip "$1 ($2)"; }
 # The time each program takes shows in the log (make check's budget).
 ktap_finish() {
 	echo "# ${0##*/}: ${SECONDS}s"
@@ -148,6 +156,17 @@ defer() {
 	printf -v q '%q ' "$@"
 	_deferred+=("$q")
 }
+
+# hold PATTERN: stop the client whose command line matches PATTERN, and
+# set $held to its pid (empty if none): a stopped client reads nothing, so
+# its connection stays open however long the test's next steps take.
+# `release` lets it go; so does the test's exit, in any case.
+hold() {
+	held=$(pgrep -f -- "$1" | head -n 1)
+	[ -n "$held" ] && kill -STOP "$held"
+	defer kill -CONT "${held:-0}"
+}
+release() { [ -z "${held:-}" ] || kill -CONT "$held"; }
 
 _run_deferred() {
 	local i

@@ -75,9 +75,7 @@ dl d41001 300K 41001
 # open until it is let go, however long the rest of the set-up takes.
 est() { lan ss -Htn state established "( sport = :$1 )" | grep -q .; }
 busywait 30000 est 41001
-hold=$(pgrep -f -- "--local-port 41001" | head -n 1)
-[ -n "$hold" ] && kill -STOP "$hold"
-defer kill -CONT "${hold:-0}"
+hold "--local-port 41001"
 for port in 41002 41003; do
 	sleep 0.5
 	dl "d$port" 300K $port
@@ -112,7 +110,7 @@ po=$!
 # p$H's download goes on once its node drains (JSON lines come as they happen).
 drain_began() { jq -e -s "any(.[]; .slot == \"hat0/p$H\" and .step == \"drain\")" "$TMP/po" >/dev/null 2>&1; }
 busywait 60000 drain_began
-[ -n "$hold" ] && kill -CONT "$hold"
+release
 wait $po
 rc=$?
 sed 's/^/# /' "$TMP/po" "$TMP/po.err" | head -n 80
@@ -167,7 +165,7 @@ done
 h_drain=$(t_of "$H" drain)
 echo "# p$H: drain at ${h_drain:-?} ms, its download ended at $(awk -v e="${h_end:-0}" -v t0="$T0" 'BEGIN { printf "%d", (e - t0) * 1000 }') ms"
 in_flight() {
-	[ -n "$hold" ] && [ -n "$h_end" ] && [ -n "$h_drain" ] &&
+	[ -n "$held" ] && [ -n "$h_end" ] && [ -n "$h_drain" ] &&
 		awk -v e="$h_end" -v t0="$T0" -v d="$h_drain" 'BEGIN { exit !((e - t0) * 1000 > d) }'
 }
 check "p$H's download was in flight when its node started draining" in_flight
