@@ -41,9 +41,10 @@ ktap_plan() { ktap_set_plan "$1"; }
 # Where the time goes: a result that came 10 s or more after the one
 # before says so.
 _since() {
-	local now=$SECONDS
+	local now=$SECONDS since=start
+	[ -n "${_last_result:-}" ] && since="previous result"
 	((now - ${_last_result:-0} >= 10)) &&
-		echo "# $((now - ${_last_result:-0})) s since the previous result"
+		echo "# $((now - ${_last_result:-0})) s since the $since"
 	_last_result=$now
 }
 ktap_ok() { _since; ktap_test_pass "$1"; }
