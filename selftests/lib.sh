@@ -164,8 +164,9 @@ defer() {
 # `release` lets it go; so does the test's exit, in any case.
 hold() {
 	held=$(pgrep -f -- "$1" | head -n 1)
-	[ -n "$held" ] && kill -STOP "$held"
-	defer kill -CONT "${held:-0}"
+	[ -n "$held" ] || return 1
+	kill -STOP "$held"
+	defer kill -CONT "$held"
 }
 release() { [ -z "${held:-}" ] || kill -CONT "$held"; }
 
