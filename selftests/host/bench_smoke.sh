@@ -19,7 +19,7 @@ ktap_plan 18
 
 check "scripts/bench --smoke runs" "$CLUSTERLB_TOP/scripts/bench" --smoke --out "$out"
 # Why a system was not measured (the bench says it, and shows its log).
-printf '%s\n' "$_last_out" | grep -A 6 'does not work here' | sed 's/^/# /'
+printf '%s\n' "$_last_out" | grep -B 1 -A 6 'does not work here' | sed 's/^/# /'
 # A splat's whole report, for the log (the check shows only its start).
 grep -E -A 40 'WARNING:|BUG|Oops|Call Trace' "$out/vm-kernel.log" 2>/dev/null |
 	head -n 80 | sed 's/^/# kernel: /'
