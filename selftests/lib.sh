@@ -66,7 +66,7 @@ _run() {
 }
 
 _show_last() {
-	[ -n "${_last_out:-}" ] && printf '%s\n' "$_last_out" | head -n 40 | sed 's/^/#   /'
+	[ -n "${_last_out:-}" ] && printf '%s\n' "$_last_out" | head -n 80 | sed 's/^/#   /'
 }
 
 check() {
@@ -199,6 +199,11 @@ node_diag() {
 	for p in "$@"; do
 		echo "# p$p: $(ip -o route get 172.19.181.$p 2>&1)"
 		ip -o addr show dev usb$p 2>&1 | sed 's/^/#   /'
+		# Link state and packet counters of both ends, and the
+		# neighbour entry: does anything cross the USB link?
+		ip -s -o link show dev usb$p 2>&1 | sed 's/^/#   /'
+		ip -s -n p$p -o link show dev usb0 2>&1 | sed 's/^/#   p: /'
+		ip neigh show dev usb$p 2>&1 | sed 's/^/#   neigh: /'
 		ip -n p$p -o addr show dev usb0 2>&1 | sed 's/^/#   p: /'
 		ip -n p$p route 2>&1 | sed 's/^/#   p route: /'
 		ip netns exec p$p ss -Hltn 2>&1 | sed 's/^/#   p listen: /'
