@@ -163,8 +163,19 @@ defer() {
 # its connection stays open however long the test's next steps take.
 # `release` lets it go; so does the test's exit, in any case.
 hold() {
-	held=$(pgrep -f -- "$1" | head -n 1)
-	[ -n "$held" ] || return 1
+	local i
+	# Asked a few times: once (6.12, loaded) pgrep found no match for a
+	# download that was running.
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		held=$(pgrep -f -- "$1" | head -n 1)
+		[ -n "$held" ] && break
+		nap 0.2
+	done
+	if [ -z "$held" ]; then
+		echo "# hold: no process matches '$1'; the processes:"
+		ps -eo pid,stat,args | sed 's/^/#   /'
+		return 1
+	fi
 	kill -STOP "$held"
 	defer kill -CONT "$held"
 }
