@@ -164,8 +164,9 @@ defer() {
 # `release` lets it go; so does the test's exit, in any case.
 hold() {
 	local i
-	# Asked a few times: once (6.12, loaded) pgrep found no match for a
-	# download that was running.
+	# Asked a few times: once (datapath.sh, 6.12, loaded) pgrep found
+	# nothing for the download the test had just seen established. Not
+	# explained; if it ended already, the process list below says so.
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		held=$(pgrep -f -- "$1" | head -n 1)
 		[ -n "$held" ] && break
