@@ -50,19 +50,15 @@ dp_setup() {
 		exit "$KSFT_SKIP"
 	fi
 	defer rmmod clusterlb
-	for p in 1 2 3 4; do
-		if ((hat)); then
-			echo 1 >"$HAT/p$p/power"
-		else
-			sim power "$p" on
-		fi
-	done
-	for p in 1 2 3 4; do
-		if ! sim wait-link "$p" up 120 >/dev/null; then
-			ktap_skip_all "node p$p did not come up"
-			exit "$KSFT_SKIP"
-		fi
-	done
+	if ((hat)); then
+		for p in 1 2 3 4; do echo 1 >"$HAT/p$p/power"; done
+	else
+		sim power 1,2,3,4 on
+	fi
+	if ! sim wait-link 1,2,3,4 up 120 >/dev/null; then
+		ktap_skip_all "the nodes did not come up"
+		exit "$KSFT_SKIP"
+	fi
 	ip addr add "$VIP/32" dev eth0
 	ip -6 addr add "$VIP6/128" dev eth0 nodad
 }

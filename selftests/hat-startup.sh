@@ -38,12 +38,7 @@ load() { insmod "$CLUSTERLB_KO" hat_bus="$bus" "$@"; }
 unload() { rmmod clusterlb; }
 is() { test "$(cat "$1" 2>/dev/null)" = "$2"; }
 http_is() { test "$(lan curl -sf -m 3 "http://172.19.181.$1/")" = "p$1"; }
-all_up() {
-	local p
-	for p in 1 2 3 4; do
-		sim wait-link $p up 120 || return 1
-	done
-}
+all_up() { sim wait-link 1,2,3,4 up 120; }
 defer rmmod clusterlb
 
 # --- a fresh HAT, default version 2.5, POS bridged, WP link open ---
@@ -85,7 +80,7 @@ load
 echo 0 >"$H/p2/power"
 echo 0 >"$H/p4/power"
 check "p1 and p3 come up, p2 and p4 go" \
-	eval "sim wait-link 1 up 120 && sim wait-link 3 up 120 && sim wait-link 2 down 120 && sim wait-link 4 down 120"
+	eval "sim wait-link 1,3 up 120 && sim wait-link 2,4 down 120"
 http_13() {
 	busywait 30000 http_is 1 && busywait 30000 http_is 3 && return 0
 	node_diag 1 3
