@@ -33,17 +33,27 @@ has() { health "$1" | grep -q "$2"; }
 health_is() { [ "$(health "$1")" = "$2" ]; }
 check "all members healthy" test "$(ctl -j show | jq '[.services[0].members[].healthy] | all')" = true
 
-# traffic FILE N: N sequential requests, one result per line, appended
+# traffic FILE N: N requests one after the other, 5 a second, one result
+# per line ("pP" or "fail") appended as it comes. One curl for all: a
+# process per request costs the loaded VM a second or more. Each URL is a
+# new connection (the servers close every one); -w adds each transfer's
+# exit status after its answer, "fail" where it is not 0. (A shell loop,
+# not awk: mawk reads a pipe in blocks, the results would come at the end.)
 traffic() {
-	local i
-	for ((i = 0; i < $2; i++)); do
-		lan curl -s -m 5 $URL >>"$1" || echo fail >>"$1"
-		sleep 0.05
-	done
+	local i line urls=()
+	for ((i = 0; i < $2; i++)); do urls+=("$URL"); done
+	lan curl -s -N -m 5 --rate 5/s -w '%{exitcode}\n' "${urls[@]}" |
+		while read -r line; do
+			case $line in
+			0) ;;
+			[0-9]*) echo fail ;;
+			*) echo "$line" ;;
+			esac
+		done >>"$1"
 }
 
 # --- power off during steady traffic ---
-traffic "$TMP/t1" 40 &
+traffic "$TMP/t1" 60 &
 tr=$!
 busywait 60000 bash -c "[ \$(wc -l <'$TMP/t1') -ge 8 ]"
 echo 0 >$HAT/p2/power
@@ -96,16 +106,20 @@ check "passive: member healthy again" health_is 4 '[]'
 
 # --- churn under traffic ---
 : >"$TMP/t2"
-traffic "$TMP/t2" 40 &
+traffic "$TMP/t2" 60 &
 tr=$!
 scheds=(rr wrr lc wlc sh mh)
+# Twelve rounds of changes, one process each, while the traffic runs.
 for i in $(seq 12); do
-	ctl member del tcp $S 172.19.181.4:80
-	ctl member set tcp $S 172.19.181.1:80 weight $((i % 5 + 1))
-	ctl member set tcp $S 172.19.181.2:80 state drain
-	ctl member add tcp $S 172.19.181.4:80 weight $((i % 3 + 1))
-	ctl member set tcp $S 172.19.181.2:80 state active
-	ctl service set tcp $S sched "${scheds[i % 6]}"
+	ctl -batch - <<-EOF
+		member del tcp $S 172.19.181.4:80
+		member set tcp $S 172.19.181.1:80 weight $((i % 5 + 1))
+		member set tcp $S 172.19.181.2:80 state drain
+		member add tcp $S 172.19.181.4:80 weight $((i % 3 + 1))
+		member set tcp $S 172.19.181.2:80 state active
+		service set tcp $S sched ${scheds[i % 6]}
+	EOF
+	sleep 0.5
 done
 wait $tr
 sort "$TMP/t2" | uniq -c | sed 's/^/# churn: /'
