@@ -56,7 +56,8 @@ dl() {
 	(
 		lan curl -s -m 200 --limit-rate "$2" --local-port "$3" -o "$TMP/$1" "http://$VIP/big"
 		echo $? >"$TMP/$1.rc"
-		date +%s.%N >"$TMP/$1.end"
+		# Whole or not at all: a reader polls for the file.
+		date +%s.%N >"$TMP/$1.end.tmp" && mv "$TMP/$1.end.tmp" "$TMP/$1.end"
 	) &
 }
 # node_of PORT: the node (1-4) whose member serves the client port
