@@ -220,20 +220,20 @@ static void clb_mask_addr(union clb_addr *a, const union clb_addr *src,
 static struct clb_member *clb_pick_least(struct clb_service *svc, u32 state)
 {
 	struct clb_member *m, *best = NULL;
-	u64 best_load = 0;
+	u64 best_oh = 0, best_w = 1;
 
 	list_for_each_entry_rcu(m, &svc->members, list) {
-		u64 load;
+		u64 oh;
 		u32 w = READ_ONCE(m->weight);
 
 		if (READ_ONCE(m->state) != state ||
 		    !w || READ_ONCE(m->health) || READ_ONCE(m->dp.dead))
 			continue;
-		load = ((atomic64_read(&m->stats.active) << 8) +
-			atomic64_read(&m->stats.inactive)) * 65536 / w;
-		if (!best || load < best_load) {
+		oh = clb_member_overhead(m);
+		if (!best || oh * best_w < best_oh * w) {
 			best = m;
-			best_load = load;
+			best_oh = oh;
+			best_w = w;
 		}
 	}
 	return best;

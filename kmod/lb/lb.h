@@ -409,6 +409,21 @@ static inline bool clb_member_available(const struct clb_member *m)
 	       READ_ONCE(m->weight) > 0 && !READ_ONCE(m->health);
 }
 
+/**
+ * clb_member_overhead() - a member's load, as IPVS's lc and wlc count it
+ * @m: the member
+ *
+ * Active connections * 256 + inactive ones (a gauge may dip below zero
+ * for a moment while records are released: read as 0). Far below 2^47,
+ * so that weighted comparisons (oh_a * w_b < oh_b * w_a) fit in 64 bits
+ * and need no division, which 32-bit ARM has no instruction for.
+ */
+static inline u64 clb_member_overhead(const struct clb_member *m)
+{
+	return (max_t(s64, atomic64_read(&m->stats.active), 0) << 8) +
+	       max_t(s64, atomic64_read(&m->stats.inactive), 0);
+}
+
 /* ---- Datapath (conn.c, nat.c, health.c, sched_*.c) */
 
 /*

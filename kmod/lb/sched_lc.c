@@ -16,12 +16,6 @@
 
 #include "lb.h"
 
-static u64 clb_lc_overhead(const struct clb_member *m)
-{
-	return (max_t(s64, atomic64_read(&m->stats.active), 0) << 8) +
-	       max_t(s64, atomic64_read(&m->stats.inactive), 0);
-}
-
 static struct clb_member *clb_lc_schedule(struct clb_service *svc,
 					  const struct sk_buff *skb)
 {
@@ -33,7 +27,7 @@ static struct clb_member *clb_lc_schedule(struct clb_service *svc,
 
 		if (!clb_member_available(m))
 			continue;
-		oh = clb_lc_overhead(m);
+		oh = clb_member_overhead(m);
 		if (!best || oh < best_oh) {
 			best = m;
 			best_oh = oh;

@@ -65,15 +65,21 @@ static void clb_mh_fill(struct clb_mh *mh, struct clb_mh_perm *p,
 {
 	unsigned int filled = 0, i, k;
 
+	BUILD_BUG_ON((u64)CLB_MH_SIZE * (CLB_MH_SIZE + 1) > U32_MAX);
 	while (filled < CLB_MH_SIZE) {
 		for (i = 0; i < n && filled < CLB_MH_SIZE; i++) {
 			for (k = 0; k < p[i].turns && filled < CLB_MH_SIZE;
 			     k++) {
 				u32 c;
 
+				/*
+				 * 32-bit arithmetic: offset, skip < M, and
+				 * next <= M (each value of next is another
+				 * entry of a full cycle), so the sum stays
+				 * below M * (M + 1).
+				 */
 				do {
-					c = (p[i].offset +
-					     (u64)p[i].next * p[i].skip) %
+					c = (p[i].offset + p[i].next * p[i].skip) %
 					    CLB_MH_SIZE;
 					p[i].next++;
 				} while (mh->t[c]);

@@ -12,12 +12,6 @@
 
 #include "lb.h"
 
-static u64 clb_wlc_overhead(const struct clb_member *m)
-{
-	return (max_t(s64, atomic64_read(&m->stats.active), 0) << 8) +
-	       max_t(s64, atomic64_read(&m->stats.inactive), 0);
-}
-
 static struct clb_member *clb_wlc_schedule(struct clb_service *svc,
 					   const struct sk_buff *skb)
 {
@@ -29,7 +23,7 @@ static struct clb_member *clb_wlc_schedule(struct clb_service *svc,
 
 		if (!clb_member_available(m))
 			continue;
-		oh = clb_wlc_overhead(m);
+		oh = clb_member_overhead(m);
 		w = READ_ONCE(m->weight);
 		/* Both sides fit in 64 bits: overheads stay far below 2^47. */
 		if (!best || oh * best_w < best_oh * w) {
