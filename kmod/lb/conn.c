@@ -634,12 +634,18 @@ static void clb_tmpl_gc(struct clb_dp_net *dpn)
 	struct clb_tmpl *t;
 	unsigned int i;
 
+	BUILD_BUG_ON((u64)CLUSTERLB_PERSIST_TIMEOUT_MAX * HZ > ULONG_MAX);
 	spin_lock_bh(&dpn->tmpl_lock);
 	for (i = 0; i < ARRAY_SIZE(dpn->tmpl_hash); i++)
 		hlist_for_each_entry_safe(t, tmp, &dpn->tmpl_hash[i], node) {
 			unsigned long ttl = READ_ONCE(t->svc->persist_timeout);
 
-			if (!t->refs && time_after(jiffies, t->last + ttl * HZ))
+			/*
+			 * Idle time against ttl, both unsigned: 30 days at
+			 * HZ=1000 is above LONG_MAX on 32 bits, where
+			 * time_after() would see the deadline as passed.
+			 */
+			if (!t->refs && jiffies - t->last > ttl * HZ)
 				clb_tmpl_free(t);
 		}
 	spin_unlock_bh(&dpn->tmpl_lock);
@@ -721,7 +727,8 @@ int clb_conn_walk(struct clb_member *m, unsigned int skip,
 			ci.client.in6 = t->src.u3.in6;
 		ci.client_port = t->src.u.all;
 		ci.active = c->active;
-		ci.age = jiffies_to_msecs(jiffies - c->created) / 1000;
+		/* Seconds, without jiffies_to_msecs()'s wrap at 49 days. */
+		ci.age = (jiffies - c->created) / HZ;
 		if (fn(&ci, arg))
 			break;
 		n++;
