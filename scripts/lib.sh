@@ -77,6 +77,7 @@ clb_arm_kernels() {
 		[ -e "$d" ] || continue
 		rel=${d%/.complete}
 		rel=${rel##*/}
+		case $rel in kbuild-*) continue ;; esac # the 32-bit modpost's tools
 		[ "$(clb_arch "$rel")" = amd64 ] && continue
 		echo "$rel"
 	done | sort -V
